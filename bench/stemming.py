@@ -1,0 +1,323 @@
+"""Under- and over-stemming of our Azerbaijani stemmer, beside Snowball's Turkish one.
+
+Run from the repository root:
+
+    PYTHONPATH=src .venv/bin/python bench/stemming.py [DATA_DIR] [--out DIR]
+
+DATA_DIR defaults to $XRONIKA_TEST_DATA, else ../shared/data; the word lists the run builds are
+written to DIR (default /tmp/xronika-bench-stemming) for inspection. They are derived from
+corpus text without a licence, so they are rebuilt on every run and never kept in the repository.
+
+How the lists are built (the same every run):
+
+1. Vocabulary: every word of the Azerbaijani Latin documents of corpus/az-banker.jsonl,
+   ntrex.jsonl, flores.jsonl and udhr.jsonl, lower-cased the Turkic way (I→ı, İ→i), Cyrillic ә
+   read as ə, with its count.
+2. Bases: a word seen at least twice, of two letters or more, with a vowel; and the root of every
+   infinitive seen (verməK → ver). A grammar written here, independent of the stemmer's code,
+   generates the inflected forms of each base forwards: nouns take plural, possessive, case
+   (with the n/s/y buffers), -dakı and the copula -dır; verbs take tense, person, participle,
+   converb and verbal-noun endings; vowel harmony picks each suffix's vowel and final q/k of a
+   longer word turns to ğ/y before a vowel, as Azerbaijani spelling does.
+3. Groups (must conflate): each base with the forms of it seen in the corpus. A word that the
+   grammar derives from a shorter base is a form, not a base, unless it is in LEMMAS below, a
+   hand-checked list of words that only look inflected (ana is not an+a). A form that two bases
+   derive goes to the longer. Forms that are a base of two letters plus one vowel (evə, adı, ana)
+   are too ambiguous to judge automatically and are left out.
+4. Pairs (must not conflate): two bases where one starts the other, or neighbours in
+   alphabetical order sharing four letters, when neither is derived from the other by the
+   grammar, by a voice suffix (ver/veril) or by a common derivational suffix (nazir/nazirlik):
+   those are choices of the stemmer's design, not errors, and are left out of both lists.
+
+Scores, as in Paice's method over pairs: under-stemming is the fraction of word pairs inside a
+group that get different stems; over-stemming the fraction of word pairs across a must-not pair
+of groups (up to 8 forms each, the most frequent) that get the same stem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from xronika.analysis.azerbaijani import stem
+
+CORPUS_FILES = ("az-banker.jsonl", "ntrex.jsonl", "flores.jsonl", "udhr.jsonl")
+
+BACK, FRONT = "aıou", "əeiöü"
+VOWELS = BACK + FRONT
+
+# Hand-checked: words of the corpus that the grammar could derive from a shorter word but that
+# are lemmas of their own (the shorter word is another word, or no word at all in this sense).
+LEMMAS: frozenset[str] = frozenset()
+
+# Suffixes that make a related word: the stemmer may keep such words apart or join them.
+VOICE_AND_DERIVATION = (
+    "ıl il ul ül ın in un ün ış iş uş üş dır dir dur dür t ıt it ut üt "
+    "lı li lu lü lıq lik luq lük sız siz suz süz çı çi çu çü çılıq çilik "
+    "la lə laş ləş lan lən ca cə ma mə ıcı ici ucu ücü ış iş uş üş ov"
+).split()
+
+
+def turkic_lower(text: str) -> str:
+    return text.replace("I", "ı").replace("İ", "i").lower()
+
+
+def read_vocabulary(data: Path) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for name in CORPUS_FILES:
+        with (data / "corpus" / name).open(encoding="utf-8") as file:
+            for line in file:
+                doc = json.loads(line)
+                if doc.get("language") != "az" or doc.get("script") != "Latn":
+                    continue
+                text = f"{doc.get('title', '')} {doc['body']}".replace("ә", "ə").replace("Ә", "Ə")
+                counts.update(words(turkic_lower(text)))
+    return counts
+
+
+def words(text: str) -> Iterator[str]:
+    word: list[str] = []
+    for char in text + " ":
+        if char.isalpha():
+            word.append(char)
+        elif word:
+            yield "".join(word)
+            word = []
+
+
+# --- the grammar: forms of a base, generated forwards ---------------------------------------
+
+
+def last_vowel(word: str) -> str:
+    for char in reversed(word):
+        if char in VOWELS:
+            return char
+    return "a"
+
+
+def harmonise(stem: str, suffix: str) -> str:
+    """Spell a suffix written with A (a/ə) and I (ı/i/u/ü) after a stem, q/k alternating."""
+    out = stem
+    for char in suffix:
+        vowel = last_vowel(out)
+        if char == "A":
+            char = "a" if vowel in BACK else "ə"
+        elif char == "I":
+            char = {"a": "ı", "ı": "ı", "o": "u", "u": "u", "ö": "ü", "ü": "ü"}.get(vowel, "i")
+        if char in VOWELS and len(out) > 1 and out[-1] in "qk" and _syllables(out) > 1:
+            if out[-2] in VOWELS:
+                out = out[:-1] + ("ğ" if out[-1] == "q" else "y")
+        out += char
+    return out
+
+
+def _syllables(word: str) -> int:
+    return sum(char in VOWELS for char in word)
+
+
+def _after(stem: str, after_vowel: str, after_consonant: str) -> str:
+    return harmonise(stem, after_vowel if stem[-1] in VOWELS else after_consonant)
+
+
+NOUN_CASES_AFTER_POSSESSIVE_3 = ("", "nIn", "nI", "nA", "ndA", "ndAn", "ndAkI")
+NOUN_CASES = (
+    ("", ""),
+    ("nIn", "In"),
+    ("nI", "I"),
+    ("yA", "A"),
+    ("dA", "dA"),
+    ("dAn", "dAn"),
+    ("ylA", "lA"),
+    ("dAkI", "dAkI"),
+)
+NOUN_POSSESSIVES = (("m", "Im"), ("n", "In"), ("mIz", "ImIz"), ("nIz", "InIz"))
+PREDICATES = ("", "dIr", "dIrlAr")
+
+VERB_ENDINGS = (
+    "mAq mAğA mAqdA mAqlA mAsI mAsInA mAsInIn mAsInI mAsIndA mAsIndAn mA mAyA mAdAn "
+    "dI dIm dIn dIq dInIz dIlAr dIr dIrlAr "
+    "Ir IrAm IrsAn IrIk IrsInIz IrlAr Irdi IrdIlAr "
+    "mIş mIşdIr mIşdI mIşlAr mIşdIr "
+    "Ib IbdIr IblAr "
+    "AcAq AcAqdIr AcAqlAr AcAğI AcAğInI AcAğIn "
+    "An AnlAr AnlArIn AnlArA AndA "
+    "dIğI dIğInI dIğInA dIğIndAn dIğIndA dIqdA dIqlArI "
+    "ArAq Ar ArlAr ArdI "
+    "mAlI mAlIdIr mIr mAdI mAyIb mAyAcAq mAz mAyAn"
+).split()
+
+
+def noun_forms(base: str) -> Iterator[str]:
+    for plural in ("", "lAr"):
+        stem = harmonise(base, plural)
+        yield from _with_cases(stem, possessive_3=False)
+        third = _after(stem, "sI", "I")
+        yield from _with_cases(third, possessive_3=True)
+        for after_vowel, after_consonant in NOUN_POSSESSIVES:
+            yield from _with_cases(_after(stem, after_vowel, after_consonant), possessive_3=False)
+
+
+def _with_cases(stem: str, *, possessive_3: bool) -> Iterator[str]:
+    if possessive_3:
+        cased = [harmonise(stem, case) for case in NOUN_CASES_AFTER_POSSESSIVE_3]
+    else:
+        cased = [_after(stem, after_vowel, after_c) for after_vowel, after_c in NOUN_CASES]
+    for word in cased:
+        for predicate in PREDICATES:
+            yield harmonise(word, predicate)
+
+
+def verb_forms(root: str) -> Iterator[str]:
+    for ending in VERB_ENDINGS:
+        # After a vowel, a vowel-initial ending takes the buffer y (oxu-yur, başla-yan).
+        buffer = "y" if root[-1] in VOWELS and ending[0] in "AI" else ""
+        yield harmonise(root, buffer + ending)
+
+
+# --- groups and pairs ------------------------------------------------------------------------
+
+
+def is_base_like(word: str, count: int) -> bool:
+    return count >= 2 and len(word) >= 2 and any(char in VOWELS for char in word)
+
+
+def build(vocabulary: Counter[str]) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    roots = {word[:-3] for word in vocabulary if word.endswith(("maq", "mək")) and len(word) > 4}
+    candidates = {w for w, n in vocabulary.items() if is_base_like(w, n)} | roots
+    derived: dict[str, set[str]] = {}
+    for base in candidates:
+        forms = set(noun_forms(base)) | (set(verb_forms(base)) if base in roots else set())
+        forms.discard(base)
+        if len(base) <= 2:
+            # ev+ə, ad+ı: a two-letter base plus one vowel cannot be told from a lemma.
+            forms = {form for form in forms if len(form) > len(base) + 1}
+        derived[base] = {form for form in forms if form in vocabulary}
+    owner: dict[str, str] = {}
+    for base in sorted(candidates, key=len):
+        for form in derived[base]:
+            owner[form] = base  # the longer base, seen later, wins
+    bases = sorted(b for b in candidates if b not in owner or b in LEMMAS)
+    groups: dict[str, list[str]] = {b: [b] if b in vocabulary else [] for b in bases}
+    for form, base in owner.items():
+        if form not in LEMMAS and base in groups:
+            groups[base].append(form)
+    groups = {b: sorted(f) for b, f in groups.items() if len(f) >= 2}
+    return groups, must_not_pairs(sorted(groups), derived)
+
+
+def related(short: str, long: str, derived: dict[str, set[str]]) -> bool:
+    if long in derived.get(short, ()):
+        return True
+    rest = long[len(short) :] if long.startswith(short) else None
+    if rest is None:
+        return False
+    return any(rest.startswith(suffix) for suffix in VOICE_AND_DERIVATION)
+
+
+def must_not_pairs(bases: list[str], derived: dict[str, set[str]]) -> list[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for i, short in enumerate(bases):
+        for long in itertools.takewhile(lambda b, s=short: b.startswith(s), bases[i + 1 :]):
+            if not related(short, long, derived):
+                pairs.add((short, long))
+        if i + 1 < len(bases):
+            nxt = bases[i + 1]
+            if _common_prefix(short, nxt) >= 4 and not related(short, nxt, derived):
+                pairs.add((short, nxt))
+    return sorted(pairs)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return sum(1 for _ in itertools.takewhile(lambda p: p[0] == p[1], zip(a, b, strict=False)))
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def under_stemming(groups: dict[str, list[str]], stemmer: Callable[[str], str]) -> float:
+    split = total = 0
+    for forms in groups.values():
+        stems = Counter(stemmer(form) for form in forms)
+        pairs = len(forms) * (len(forms) - 1) // 2
+        merged = sum(n * (n - 1) // 2 for n in stems.values())
+        split += pairs - merged
+        total += pairs
+    return split / max(total, 1)
+
+
+def over_stemming(
+    groups: dict[str, list[str]],
+    pairs: Iterable[tuple[str, str]],
+    stemmer: Callable[[str], str],
+    vocabulary: Counter[str],
+) -> float:
+    merged = total = 0
+    for a, b in pairs:
+        forms_a = sorted(groups[a], key=lambda w: -vocabulary[w])[:8]
+        forms_b = sorted(groups[b], key=lambda w: -vocabulary[w])[:8]
+        stems_b = Counter(stemmer(form) for form in forms_b)
+        merged += sum(stems_b[stemmer(form)] for form in forms_a)
+        total += len(forms_a) * len(forms_b)
+    return merged / max(total, 1)
+
+
+def snowball_turkish() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    import Stemmer
+
+    turkish = Stemmer.Stemmer("turkish")
+
+    def as_is(word: str) -> str:
+        return str(turkish.stemWord(word))
+
+    def schwa_as_e(word: str) -> str:
+        # Turkish has no ə; give Snowball the letter its rules know.
+        return str(turkish.stemWord(word.replace("ə", "e")))
+
+    return as_is, schwa_as_e
+
+
+def words_per_second(words: list[str]) -> float:
+    stem.cache_clear()
+    start = time.perf_counter()
+    for word in words:
+        stem(word)
+    return len(words) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default = os.environ.get("XRONIKA_TEST_DATA") or str(Path.cwd().parent / "shared" / "data")
+    parser.add_argument("data", nargs="?", default=default)
+    parser.add_argument("--out", default="/tmp/xronika-bench-stemming")
+    args = parser.parse_args()
+    vocabulary = read_vocabulary(Path(args.data))
+    groups, pairs = build(vocabulary)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "groups.json").write_text(json.dumps(groups, ensure_ascii=False, indent=0))
+    (out / "must-not.json").write_text(json.dumps(pairs, ensure_ascii=False, indent=0))
+    forms = sum(len(f) for f in groups.values())
+    print(f"{len(vocabulary)} word types; {len(groups)} groups of {forms} words; ", end="")
+    print(f"{len(pairs)} must-not pairs (lists in {out})")
+    as_is, schwa_as_e = snowball_turkish()
+    print(f"{'stemmer':<36} {'under-stemming':>15} {'over-stemming':>14}")
+    for name, stemmer in (
+        ("xronika.analysis.azerbaijani.stem", stem),
+        ("Snowball turkish (PyStemmer)", as_is),
+        ("Snowball turkish, ə read as e", schwa_as_e),
+    ):
+        under = under_stemming(groups, stemmer)
+        over = over_stemming(groups, pairs, stemmer, vocabulary)
+        print(f"{name:<36} {under:>15.2%} {over:>14.2%}")
+    tokens = [w for w, n in vocabulary.items() for _ in range(n)]
+    print(f"speed: {words_per_second(tokens):,.0f} words/s over {len(tokens)} tokens (cold cache)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The archive: one data folder holding the store (truth) and the index (derived).
+
+This is where the two meet. Writers go through `Archive.writing()`, which holds the data
+folder's single-writer lock; every store write queues index work in the same transaction,
+and `sync()` does that work, so the index always catches up with the store, after a crash
+too. `reindex()` rebuilds the index from the store; `check()` compares the two.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xronika import settings
+from xronika.analysis.analyzer import analyzer_for
+from xronika.errors import ArchiveBusy
+from xronika.index.base import IndexDoc
+from xronika.index.tantivy import TantivyIndex
+from xronika.model import parse_published
+from xronika.store import Store, StoredArticle
+
+INDEX_FOLDER = "index"
+LOCK_FILE = ".writer.lock"
+SYNC_BATCH = 5000
+
+Progress = Callable[[int], None]
+
+
+def index_doc(stored: StoredArticle) -> IndexDoc:
+    """Analyse an article into the document the index keeps."""
+    article = stored.article
+    analyzer = analyzer_for(article.language)
+    title = analyzer.analyse(article.title)
+    body = analyzer.analyse(article.body)
+    published = parse_published(article.published) if article.published else None
+    return IndexDoc(
+        key=stored.key,
+        id=article.id,
+        hash=hash_number(stored.content_hash),
+        title=" ".join(title.exact),
+        body=" ".join(body.exact),
+        title_stem=" ".join(title.stem),
+        body_stem=" ".join(body.stem),
+        fold=" ".join(title.fold + body.fold),
+        language=article.language,
+        script=article.script,
+        section=article.section,
+        source=article.source,
+        tags=article.tags,
+        group=article.group,
+        published=published.instant if published else None,
+        day=published.day_number if published else None,
+    )
+
+
+def hash_number(content_hash: str) -> int:
+    """The part of a content hash the index keeps (it fits a signed 64-bit field)."""
+    return int(content_hash[:15], 16)
+
+
+def _analyse_keys(job: tuple[str, list[int]]) -> list[IndexDoc]:
+    """Worker: read articles from the store file and analyse them."""
+    path, keys = job
+    store = Store(Path(path))
+    try:
+        found = store.by_keys(keys)
+        return [index_doc(found[k]) for k in keys if k in found]
+    finally:
+        store.close()
+
+
+@dataclass
+class CheckReport:
+    store_count: int
+    index_count: int
+    missing: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    pending: int = 0
+    integrity: str = "ok"
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.stale) and self.integrity == "ok"
+
+
+class Archive:
+    """A data folder (or, for tests, memory) with its store and index."""
+
+    def __init__(self, folder: Path | None, store: Store, index: TantivyIndex):
+        self.folder = folder
+        self.store = store
+        self.index = index
+        if index.rebuilt and store.count():
+            with self.writing():
+                store.queue_everything()
+                self.sync()
+
+    @classmethod
+    def open(cls, folder: Path) -> Archive:
+        store = Store.in_folder(folder)
+        return cls(folder, store, TantivyIndex(folder / INDEX_FOLDER))
+
+    @classmethod
+    def temporary(cls) -> Archive:
+        """An archive that lives in memory only: the real store and index, for tests."""
+        return cls(None, Store(None), TantivyIndex(None))
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- the single writer -----------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the data folder's writer lock; wait for it up to `busy_timeout_ms`."""
+        if self.folder is None:
+            yield
+            return
+        path = self.folder / LOCK_FILE
+        deadline = time.monotonic() + settings.get_int("busy_timeout_ms") / 1000
+        with open(path, "a+") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise ArchiveBusy(
+                            "another xronika process is writing to this archive",
+                            where=str(self.folder),
+                            hint="wait for it to finish, then run the command again",
+                        ) from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- keeping the index in step ---------------------------------------------------
+
+    def sync(self, progress: Progress | None = None) -> int:
+        """Do the index work the store has queued; return how many articles it took."""
+        done = 0
+        pool = None
+        try:
+            while True:
+                work = self.store.pending(SYNC_BATCH)
+                if not work:
+                    break
+                puts = [key for key, action in work if action == "put"]
+                deleted = [key for key, action in work if action == "delete"]
+                if pool is None and len(puts) >= SYNC_BATCH and self.store.path is not None:
+                    pool = multiprocessing.get_context("forkserver").Pool(
+                        settings.get_int("workers")
+                    )
+                docs = self._analyse(puts, pool)
+                self.index.write(docs, deleted)
+                self.store.done(work)
+                done += len(work)
+                if progress:
+                    progress(len(work))
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+        return done
+
+    def _analyse(self, keys: list[int], pool: object | None) -> list[IndexDoc]:
+        if pool is None:
+            found = self.store.by_keys(keys)
+            return [index_doc(found[k]) for k in keys if k in found]
+        path = str(self.store.path)
+        size = max(1, len(keys) // 8)
+        jobs = [(path, keys[i : i + size]) for i in range(0, len(keys), size)]
+        docs: list[IndexDoc] = []
+        for part in pool.imap(_analyse_keys, jobs):  # type: ignore[attr-defined]
+            docs.extend(part)
+        return docs
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        with self.writing():
+            self.index.clear()
+            self.store.queue_everything()
+            return self.sync(progress)
+
+    def check(self) -> CheckReport:
+        stored = self.store.hashes()
+        indexed = self.index.hashes()
+        report = CheckReport(len(stored), len(indexed), pending=self.store.pending_count())
+        for key, content_hash in stored.items():
+            if key not in indexed:
+                report.missing.append(key)
+            elif indexed[key] != hash_number(content_hash):
+                report.stale.append(key)
+        report.extra = [key for key in indexed if key not in stored]
+        report.integrity = self.store.check_integrity()
+        return report
+
+    def languages(self) -> tuple[str | None, ...]:
+        """The languages present in the index, most common first, plus "unknown"."""
+        return (*(term for term, _ in self.index.vocabulary("language", "", 200)), None)
+
+    def facet_values(self, field: str) -> list[str]:
+        return [term for term, _ in self.index.vocabulary(field, "", 100_000)]
+
+    def sizes(self) -> dict[str, int]:
+        if self.folder is None:
+            return {}
+        store_bytes = sum(
+            p.stat().st_size for p in self.folder.glob("archive.sqlite3*") if p.is_file()
+        )
+        index_bytes = sum(
+            p.stat().st_size for p in (self.folder / INDEX_FOLDER).rglob("*") if p.is_file()
+        )
+        return {"store_bytes": store_bytes, "index_bytes": index_bytes}
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1

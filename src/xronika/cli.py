@@ -1,0 +1,369 @@
+"""The command line: each command opens the archive, makes one library call, and turns
+errors into one clear line on stderr (exit 1; 2 for usage errors). No tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from xronika import settings
+from xronika.archive import Archive
+from xronika.errors import UsageError, XronikaError
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class Context:
+    def __init__(self, data: str | None):
+        self.folder = settings.data_folder(data)
+        self._archive: Archive | None = None
+
+    def archive(self, *, create: bool = False) -> Archive:
+        if self._archive is None:
+            if not create and not (self.folder / "archive.sqlite3").exists():
+                raise UsageError(
+                    f"no archive in {self.folder}",
+                    hint="ingest something first, or pass --data DIR",
+                )
+            self._archive = Archive.open(self.folder)
+        return self._archive
+
+
+def fail(error: XronikaError) -> None:
+    err.print(f"[red]error:[/red] {Text(str(error)).markup}")
+    raise SystemExit(2 if isinstance(error, UsageError) else 1)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    try:
+        yield
+    except XronikaError as error:
+        fail(error)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--data",
+    metavar="DIR",
+    help="data folder (default: $XRONIKA_DATA, else ./archive)",
+)
+@click.version_option(package_name="xronika")
+@click.pass_context
+def main(ctx: click.Context, data: str | None) -> None:
+    """xronika: a news archive you can search in Azerbaijani, Russian, Turkish and English.
+
+    Example: xronika --data ./archive search "20 Yanvar"
+    """
+    ctx.obj = Context(data)
+
+
+def _progress() -> Progress | None:
+    if not sys.stderr.isatty():
+        return None
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.pass_obj
+def ingest(ctx: Context, sources: tuple[str, ...]) -> None:
+    """Ingest files, directories (walked recursively) and globs.
+
+    Reads JSONL or JSON in the article format, HTML pages, plain text and Markdown (with
+    optional YAML front matter). Ends with: added N, updated N, unchanged N, failed N.
+
+    Example: xronika ingest articles.jsonl pages/ "exports/*.json"
+    """
+    from xronika.ingest import ingest as run
+
+    with reported():
+        archive = ctx.archive(create=True)
+        progress = _progress()
+
+        def problem(error: XronikaError) -> None:
+            message = f"[yellow]skipped[/yellow] {Text(str(error)).markup}"
+            (progress.console if progress else err).print(message)
+
+        if progress is None:
+            report = run(archive, sources, problem=problem)
+        else:
+            with progress:
+                reading = progress.add_task("reading", total=None)
+                indexing = progress.add_task("indexing", total=None)
+                report = run(
+                    archive,
+                    sources,
+                    problem=problem,
+                    advance=lambda n: progress.advance(reading, n),
+                    sync_advance=lambda n: progress.advance(indexing, n),
+                )
+        click.echo(report.summary(), err=True)
+        if report.unreadable:
+            raise SystemExit(1)
+
+
+def _print_hits(result: dict[str, Any]) -> None:
+    total = result["total"]
+    note = " (no article has every word: closest matches)" if result["partial"] else ""
+    out.print(f"{total} articles{note}, {result['took_ms']} ms")
+    if result["suggestion"]:
+        out.print(f"did you mean: [bold]{Text(result['suggestion']).markup}[/bold]")
+    for number, hit in enumerate(result["hits"], (result["page"] - 1) * result["per_page"] + 1):
+        meta = " · ".join(
+            str(v) for v in (hit["published"], hit["language"], hit["source"], hit["id"]) if v
+        )
+        out.print(Text(f"{number}. ", style="dim") + Text(hit["title"], style="bold"))
+        out.print(Text("   " + meta, style="dim"))
+        out.print(Text("   ") + marked(hit["snippet"]))
+
+
+def marked(snippet: str) -> Text:
+    """A snippet's <mark> tags as terminal highlighting."""
+    import html as html_lib
+
+    text = Text()
+    for index, part in enumerate(re.split(r"</?mark>", snippet)):
+        text.append(html_lib.unescape(part), style="bold yellow" if index % 2 else "")
+    return text
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--lang", "languages", multiple=True, help="only this language (repeatable)")
+@click.option("--section", "sections", multiple=True, help="only this section (repeatable)")
+@click.option("--source", "sources", multiple=True, help="only this source (repeatable)")
+@click.option("--from", "date_from", metavar="DATE", help="published on or after YYYY[-MM[-DD]]")
+@click.option("--to", "date_to", metavar="DATE", help="published on or before YYYY[-MM[-DD]]")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--offset", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the result object as JSON")
+@click.option(
+    "--queries",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="answer every line of FILE as a query, one JSON object per line",
+)
+@click.pass_obj
+def search(
+    ctx: Context,
+    query: str,
+    languages: tuple[str, ...],
+    sections: tuple[str, ...],
+    sources: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    queries: Path | None,
+) -> None:
+    """Search the archive.
+
+    All words must match; "exact phrases", -excluded words, OR, word* prefixes and the
+    filters lang:, section:, source:, tag:, year: work inside the query.
+
+    Example: xronika search "şəhid" --lang az --from 1990 --to 1995 --sort newest
+    """
+    from xronika.search import SearchRequest
+    from xronika.search import search as run
+
+    with reported():
+        archive = ctx.archive()
+
+        def one(text: str) -> dict[str, Any]:
+            request = SearchRequest(
+                query=text, languages=languages, sections=sections, sources=sources,
+                date_from=date_from, date_to=date_to, sort=sort, limit=limit, offset=offset,
+            )  # fmt: skip
+            return run(archive, request).to_json()
+
+        if queries is not None:
+            try:
+                lines = queries.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise UsageError(
+                    f"cannot read the queries file: {error}", where=str(queries)
+                ) from None
+            for line in lines:
+                if line.strip():
+                    click.echo(json.dumps(one(line.strip()), ensure_ascii=False))
+            return
+        if not query:
+            raise UsageError("give a QUERY, or --queries FILE")
+        result = one(query)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            _print_hits(result)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="print the article as JSON")
+@click.pass_obj
+def show(ctx: Context, article_id: str, as_json: bool) -> None:
+    """Show one article.
+
+    Example: xronika show sample-az-001 --json
+    """
+    from xronika.errors import NotFound
+
+    with reported():
+        stored = ctx.archive().store.get(article_id)
+        if stored is None:
+            raise NotFound(
+                f"no article with id {article_id!r}", hint="find ids with `xronika search`"
+            )
+        article = stored.article
+        if as_json:
+            click.echo(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+            return
+        out.print(Text(article.title, style="bold"))
+        meta = [article.published, article.language, article.section, article.source]
+        out.print(Text(" · ".join(v for v in meta if v), style="dim"))
+        if article.authors:
+            out.print(Text(", ".join(article.authors), style="dim"))
+        if article.url:
+            out.print(Text(article.url, style="dim"))
+        out.print()
+        out.print(Text(article.body))
+
+
+@main.command()
+@click.argument("article_id")
+@click.pass_obj
+def delete(ctx: Context, article_id: str) -> None:
+    """Delete one article from the store and the index.
+
+    Example: xronika delete sample-az-001
+    """
+    from xronika.errors import NotFound
+
+    with reported():
+        archive = ctx.archive()
+        with archive.writing():
+            if not archive.store.delete(article_id):
+                raise NotFound(f"no article with id {article_id!r}")
+            archive.sync()
+        click.echo(f"deleted {article_id}", err=True)
+
+
+@main.command()
+@click.pass_obj
+def export(ctx: Context) -> None:
+    """Write every article as JSONL on stdout (the format ingest reads).
+
+    Example: xronika export > archive.jsonl
+    """
+    with reported():
+        for stored in ctx.archive().store.iter_articles():
+            sys.stdout.write(json.dumps(stored.article.to_json(), ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.pass_obj
+def reindex(ctx: Context) -> None:
+    """Rebuild the search index from the store.
+
+    Example: xronika reindex
+    """
+    with reported():
+        count = ctx.archive().reindex()
+        click.echo(f"indexed {count} articles", err=True)
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="bring the index back in step with the store")
+@click.pass_obj
+def check(ctx: Context, repair: bool) -> None:
+    """Compare the store and the index; exit 1 when they disagree.
+
+    Example: xronika check
+    """
+    with reported():
+        archive = ctx.archive()
+        report = archive.check()
+        click.echo(
+            f"store {report.store_count}, index {report.index_count}, missing "
+            f"{len(report.missing)}, extra {len(report.extra)}, stale {len(report.stale)}, "
+            f"pending {report.pending}, integrity {report.integrity}"
+        )
+        if report.clean:
+            return
+        if repair:
+            archive.reindex()
+            again = archive.check()
+            click.echo(f"repaired: {'clean' if again.clean else 'still disagreeing'}")
+            if again.clean:
+                return
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stats(ctx: Context, as_json: bool) -> None:
+    """Counts by language, year and source, and sizes on disk.
+
+    Example: xronika stats --json
+    """
+    with reported():
+        archive = ctx.archive()
+        store = archive.store
+        found: dict[str, Any] = {
+            "articles": store.count(),
+            "by_language": dict(store.counts_by("language")),
+            "by_year": dict(store.counts_by("year")),
+            "by_source": dict(store.counts_by("source")),
+            **archive.sizes(),
+        }
+        if as_json:
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        out.print(f"articles: {found['articles']}")
+        for name in ("by_language", "by_year", "by_source"):
+            parts = ", ".join(f"{k or 'unknown'} {v}" for k, v in found[name].items())
+            out.print(f"{name.replace('_', ' ')}: {parts}")
+        for name in ("store_bytes", "index_bytes"):
+            if name in found:
+                out.print(f"{name.replace('_', ' ')}: {found[name]:,}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the reading room, the JSON API and the feeds.
+
+    Example: xronika serve --port 8000
+    """
+    import uvicorn
+
+    from xronika.web import create_app
+
+    with reported():
+        app = create_app(ctx.archive(create=True))
+        uvicorn.run(app, host=host, port=port, log_level="info")

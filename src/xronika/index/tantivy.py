@@ -1,0 +1,342 @@
+"""The embedded default index: Tantivy, in-process, in the data folder's `index/`.
+
+Text fields hold terms our analysis has already produced (one term per word, separated by
+spaces), so Tantivy only splits on whitespace: the analysis lives in one place, in Python,
+and is the same for documents and queries. All documents share the same fields whatever
+their language, because Tantivy's BM25 takes its statistics over the whole index and sparse
+per-language fields would score badly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from xronika import settings
+from xronika.errors import ArchiveBusy
+from xronika.index.base import (
+    Bucket,
+    Filters,
+    Hit,
+    IndexDoc,
+    IndexResult,
+    Match,
+    PhraseMatch,
+    Plan,
+    PrefixMatch,
+    Sort,
+    TermMatch,
+)
+
+SCHEMA_VERSION = 1
+VERSION_FILE = "xronika-index.json"
+TEXT_FIELDS = ("title", "body", "title_stem", "body_stem", "fold")
+KEYWORD_FIELDS = ("id", "language", "script", "section", "source", "tags", "group")
+FACETS = ("language", "section", "source", "year")
+
+# How much a match in each field counts: exact spellings first, then stems, then the
+# folded reading; the headline counts double.
+WEIGHTS = {"title": 2.0, "body": 1.0, "title_stem": 1.0, "body_stem": 0.5, "fold": 0.3}
+_FUZZY_WEIGHT = 0.15
+_FOLD_PHRASE_WEIGHT = 0.5
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("key", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("hash", fast=True)
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(
+            name, stored=(name == "id"), fast=True, tokenizer_name="raw", index_option="basic"
+        )
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_date_field("published", indexed=True, fast=True)
+    return builder.build()
+
+
+class TantivyIndex:
+    """A Tantivy index in a folder, or in memory when no folder is given."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.schema = _schema()
+        self.rebuilt = False
+        if path is not None:
+            self.rebuilt = self._prepare_folder(path)
+            self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        else:
+            self._index = tantivy.Index(self.schema)
+
+    @staticmethod
+    def _prepare_folder(path: Path) -> bool:
+        """Start afresh when the folder holds an index of another schema (it is derived)."""
+        marker = path / VERSION_FILE
+        fresh = False
+        if path.exists():
+            try:
+                version = json.loads(marker.read_text())["schema"]
+            except (OSError, ValueError, KeyError):
+                version = None
+            if version != SCHEMA_VERSION:
+                shutil.rmtree(path)
+                fresh = True
+        path.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
+        return fresh
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _writer(self) -> Any:
+        heap = settings.get_int("index_memory_mb") * 1024 * 1024
+        try:
+            return self._index.writer(heap, 2)
+        except ValueError as error:
+            if "LockBusy" in str(error) or "lock" in str(error).lower():
+                raise ArchiveBusy(
+                    "another process is writing to this archive's index",
+                    where=str(self.path),
+                    hint="wait for it to finish and try again",
+                ) from None
+            raise
+
+    def write(self, docs: Iterable[IndexDoc], deleted: Iterable[int]) -> None:
+        """Replace or remove documents by store key, then commit once."""
+        writer = self._writer()
+        try:
+            for key in deleted:
+                writer.delete_documents_by_term("key", key)
+            for doc in docs:
+                writer.delete_documents_by_term("key", doc.key)
+                writer.add_document(self._document(doc))
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+
+    def clear(self) -> None:
+        writer = self._writer()
+        try:
+            writer.delete_all_documents()
+            writer.commit()
+        finally:
+            writer.wait_merging_threads()
+        self._index.reload()
+
+    def _document(self, doc: IndexDoc) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_integer("key", doc.key)
+        document.add_integer("hash", doc.hash)
+        document.add_text("id", doc.id)
+        for name in ("language", "script", "section", "source", "group"):
+            value = getattr(doc, name)
+            if value:
+                document.add_text(name, value)
+        for tag in doc.tags:
+            document.add_text("tags", tag)
+        document.add_text("title", doc.title)
+        document.add_text("body", doc.body)
+        document.add_text("title_stem", doc.title_stem)
+        document.add_text("body_stem", doc.body_stem)
+        document.add_text("fold", doc.fold)
+        if doc.day is not None:
+            document.add_integer("day", doc.day)
+            document.add_integer("year", doc.day // 10000)
+        if doc.published is not None:
+            document.add_date("published", doc.published)
+        return document
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _searcher(self) -> Any:
+        return self._index.searcher()
+
+    def reload(self) -> None:
+        self._index.reload()
+
+    def count(self) -> int:
+        return int(self._searcher().num_docs)
+
+    def search(self, plan: Plan) -> IndexResult:
+        query = self.compile(plan)
+        searcher = self._searcher()
+        if plan.sort is Sort.RELEVANCE:
+            found = searcher.search(query, plan.limit, count=True, offset=plan.offset)
+        else:
+            order = tantivy.Order.Desc if plan.sort is Sort.NEWEST else tantivy.Order.Asc
+            found = searcher.search(
+                query, plan.limit, count=True, offset=plan.offset,
+                order_by_field="published", order=order,
+            )  # fmt: skip
+        addresses = [address for _, address in found.hits]
+        keys = searcher.fast_field_values("key", addresses) if addresses else []
+        hits = [
+            Hit(int(key), float(score) if plan.sort is Sort.RELEVANCE else 0.0)
+            for (score, _), key in zip(found.hits, keys, strict=True)
+        ]
+        facets = self._facets(searcher, query) if plan.facets else {}
+        return IndexResult(int(found.count or 0), hits, facets)
+
+    def _facets(self, searcher: Any, query: tantivy.Query) -> dict[str, list[Bucket]]:
+        spec = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
+        raw = searcher.aggregate(query, spec)
+        facets: dict[str, list[Bucket]] = {}
+        for name in FACETS:
+            buckets = [Bucket(str(b["key"]), int(b["doc_count"])) for b in raw[name]["buckets"]]
+            if name == "year":
+                buckets.sort(key=lambda b: b.value, reverse=True)
+            facets[name] = buckets
+        return facets
+
+    def hashes(self) -> dict[int, int]:
+        searcher = self._searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return {}
+        found = searcher.search(tantivy.Query.all_query(), total, count=False)
+        addresses = [address for _, address in found.hits]
+        keys = searcher.fast_field_values("key", addresses)
+        hashes = searcher.fast_field_values("hash", addresses)
+        return {int(k): int(h) for k, h in zip(keys, hashes, strict=True)}
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return int(self._searcher().doc_freq(field, term))
+
+    def vocabulary(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        terms = self._searcher().terms_with_prefix(field, prefix, limit=limit)
+        return [(str(term), int(count)) for term, count in terms]
+
+    def keys_matching(self, plan: Plan, limit: int) -> Sequence[int]:
+        searcher = self._searcher()
+        found = searcher.search(self.compile(plan), limit, count=False)
+        return [int(k) for k in searcher.fast_field_values("key", [a for _, a in found.hits])]
+
+    # -- compiling a plan ------------------------------------------------------------
+
+    def compile(self, plan: Plan) -> tantivy.Query:
+        occur = tantivy.Occur
+        clauses: list[tuple[Any, tantivy.Query]] = []
+        groups = [self._group(group) for group in plan.must if group]
+        if groups:
+            if plan.any_group:
+                clauses.append((occur.Must, tantivy.Query.boolean_query(
+                    [(occur.Should, g) for g in groups])))  # fmt: skip
+            else:
+                clauses.extend((occur.Must, g) for g in groups)
+        clauses.extend((occur.Must, f) for f in self._filters(plan.filters))
+        if not any(o == occur.Must for o, _ in clauses):
+            clauses.append((occur.Must, tantivy.Query.all_query()))
+        clauses.extend((occur.MustNot, self._match(m, negated=True)) for m in plan.must_not)
+        return tantivy.Query.boolean_query(clauses)
+
+    def _group(self, group: tuple[Match, ...]) -> tantivy.Query:
+        if len(group) == 1:
+            return self._match(group[0])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._match(m)) for m in group])
+
+    def _match(self, match: Match, negated: bool = False) -> tantivy.Query:
+        if isinstance(match, TermMatch):
+            return self._term(match, negated)
+        if isinstance(match, PhraseMatch):
+            return self._phrase(match, negated)
+        return self._prefix(match)
+
+    def _boosted(self, query: tantivy.Query, weight: float) -> tantivy.Query:
+        return tantivy.Query.boost_query(query, weight) if weight != 1.0 else query
+
+    def _terms(self, field: str, terms: Iterable[str]) -> list[tantivy.Query]:
+        return [
+            self._boosted(tantivy.Query.term_query(self.schema, field, term), WEIGHTS[field])
+            for term in sorted(terms)
+            if term
+        ]
+
+    def _term(self, match: TermMatch, negated: bool) -> tantivy.Query:
+        parts = self._terms("title", match.exact) + self._terms("body", match.exact)
+        parts += self._terms("title_stem", match.stem) + self._terms("body_stem", match.stem)
+        if not negated:
+            parts += self._terms("fold", match.fold)
+        if match.fuzzy and not negated:
+            for term in sorted(match.fold):
+                if len(term) >= 5:
+                    distance = 2 if len(term) >= 9 else 1
+                    fuzzy = tantivy.Query.fuzzy_term_query(
+                        self.schema, "fold", term, distance=distance, transposition_cost_one=True
+                    )
+                    parts.append(self._boosted(fuzzy, _FUZZY_WEIGHT))
+        return self._any(parts)
+
+    def _phrase_in(self, field: str, words: tuple[str, ...]) -> tantivy.Query:
+        if len(words) == 1:
+            return tantivy.Query.term_query(self.schema, field, words[0])
+        return tantivy.Query.phrase_query(self.schema, field, list(words))
+
+    def _phrase(self, match: PhraseMatch, negated: bool) -> tantivy.Query:
+        parts: list[tantivy.Query] = []
+        for words in sorted(match.exact):
+            parts.append(self._boosted(self._phrase_in("title", words), WEIGHTS["title"]))
+            parts.append(self._phrase_in("body", words))
+        if not negated:
+            for words in sorted(match.fold):
+                parts.append(self._boosted(self._phrase_in("fold", words), _FOLD_PHRASE_WEIGHT))
+        return self._any(parts)
+
+    def _prefix(self, match: PrefixMatch) -> tantivy.Query:
+        parts: list[tantivy.Query] = []
+        for field, prefixes in (
+            ("title", match.exact),
+            ("body", match.exact),
+            ("fold", match.fold),
+        ):
+            for prefix in sorted(prefixes):
+                if prefix:
+                    query = tantivy.Query.regex_query(
+                        self.schema, field, _regex_literal(prefix) + ".*"
+                    )
+                    parts.append(
+                        self._boosted(tantivy.Query.const_score_query(query, 1.0), WEIGHTS[field])
+                    )
+        return self._any(parts)
+
+    @staticmethod
+    def _any(parts: list[tantivy.Query]) -> tantivy.Query:
+        if not parts:
+            return tantivy.Query.empty_query()
+        if len(parts) == 1:
+            return parts[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
+
+    def _filters(self, filters: Filters) -> list[tantivy.Query]:
+        found: list[tantivy.Query] = []
+        for field, values in (
+            ("language", filters.languages),
+            ("section", filters.sections),
+            ("source", filters.sources),
+            ("tags", filters.tags),
+        ):
+            if values:
+                found.append(tantivy.Query.term_set_query(self.schema, field, list(values)))
+        if filters.years:
+            found.append(tantivy.Query.term_set_query(self.schema, "year", list(filters.years)))
+        if filters.day_from is not None or filters.day_to is not None:
+            found.append(
+                tantivy.Query.range_query(
+                    self.schema, "day", tantivy.FieldType.Integer, filters.day_from, filters.day_to
+                )
+            )
+        return found
+
+
+def _regex_literal(text: str) -> str:
+    """Escape a word for Tantivy's regex syntax (words are letters and digits already)."""
+    return "".join(c if c.isalnum() else "\\" + c for c in text)

@@ -1,0 +1,167 @@
+"""Ingest: sources → Articles → store (durable) → index (caught up at the end).
+
+Each source is cut into jobs (a chunk of JSONL lines, one JSON file, one page); jobs turn
+bytes into Articles or InvalidRecord errors, in worker processes when the input is large.
+Articles are written to the store in batches, each one durable transaction; errors are
+reported with their place and counted, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xronika import settings
+from xronika.archive import Archive
+from xronika.errors import InvalidRecord, SourceError, XronikaError
+from xronika.ingest import html, jsonl, text
+from xronika.ingest.sources import expand, kind_of, read_checked
+from xronika.model import Article, Provenance
+from xronika.store import Outcome
+
+Result = tuple[Article | InvalidRecord, Provenance]
+Job = tuple[str, str, int, list[bytes] | bytes]  # kind, origin, first line, payload
+_WINDOW = 8  # jobs in flight at once, so memory stays flat on huge inputs
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, failed {self.failed}"
+        )
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.ADDED:
+            self.added += 1
+        elif outcome is Outcome.UPDATED:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+Problem = Callable[[XronikaError], None]
+Advance = Callable[[int], None]
+
+
+def run_job(job: Job) -> list[Result]:
+    """Turn one job's bytes into Articles (runs in a worker process for big inputs)."""
+    kind, origin, first, payload = job
+    path = Path(origin)
+    if kind == "jsonl":
+        assert isinstance(payload, list)
+        return jsonl.read_lines(origin, first, payload)
+    assert isinstance(payload, bytes)
+    if kind == "json":
+        try:
+            return jsonl.read_array(path, payload)
+        except SourceError as error:
+            return [
+                (
+                    InvalidRecord(error.message, where=error.where, hint=error.hint),
+                    Provenance(origin),
+                )
+            ]
+    if kind == "html":
+        return html.read_page(path, payload)
+    return text.read_text(path, payload, markdown=kind == "markdown")
+
+
+def _jobs(
+    sources: Iterable[str], report: IngestReport, problem: Problem
+) -> Iterator[tuple[Job, int]]:
+    for source in sources:
+        for item in expand(source):
+            if isinstance(item, SourceError):
+                report.unreadable.append(item.where or source)
+                report.failed += 1
+                problem(item)
+                continue
+            try:
+                data = read_checked(item)
+            except SourceError as error:
+                report.unreadable.append(str(item))
+                report.failed += 1
+                problem(error)
+                continue
+            kind = kind_of(item, data[:512])
+            if kind == "jsonl":
+                for first, lines in jsonl.chunks(data):
+                    yield (kind, str(item), first, lines), sum(len(x) for x in lines)
+            else:
+                yield (kind, str(item), 1, data), len(data)
+
+
+def _windows(jobs: Iterator[tuple[Job, int]]) -> Iterator[list[tuple[Job, int]]]:
+    window: list[tuple[Job, int]] = []
+    for job in jobs:
+        window.append(job)
+        if len(window) >= _WINDOW:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def ingest(
+    archive: Archive,
+    sources: Iterable[str],
+    *,
+    problem: Problem | None = None,
+    advance: Advance | None = None,
+    sync_advance: Advance | None = None,
+) -> IngestReport:
+    """Ingest every source; report problems as they come; return the counts."""
+    report = IngestReport()
+    say = problem or (lambda error: None)
+    batch_size = settings.get_int("ingest_batch")
+    pool = None
+    with archive.writing():
+        archive.sync()  # finish whatever a crashed writer left for the index
+        try:
+            batch: list[tuple[Article, Provenance | None]] = []
+            for window in _windows(_jobs(sources, report, say)):
+                big = sum(size for _, size in window) > 4 * 1024 * 1024 or len(window) > 4
+                if pool is None and big and settings.get_int("workers") > 1:
+                    pool = multiprocessing.get_context("forkserver").Pool(
+                        settings.get_int("workers")
+                    )
+                jobs = [job for job, _ in window]
+                results = pool.map(run_job, jobs) if pool is not None else map(run_job, jobs)
+                for found in results:
+                    for item, place in found:
+                        if isinstance(item, InvalidRecord):
+                            report.failed += 1
+                            say(item)
+                        else:
+                            batch.append((item, place))
+                    if advance:
+                        advance(len(found))
+                    if len(batch) >= batch_size:
+                        _store(archive, batch, report)
+                        batch = []
+            _store(archive, batch, report)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+        archive.sync(sync_advance)
+    return report
+
+
+def _store(
+    archive: Archive, batch: list[tuple[Article, Provenance | None]], report: IngestReport
+) -> None:
+    if not batch:
+        return
+    for outcome in archive.store.write(batch):
+        report.count(outcome)

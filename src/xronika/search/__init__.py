@@ -1,0 +1,215 @@
+"""Search: a query and its options in, a SearchResult out (the same for CLI and API).
+
+All words must match by default; when that finds little, longer words are matched with
+typo tolerance, and when it finds nothing, the best partial matches are returned and the
+result says so (`partial`). Facets are counted over the same query and filters.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xronika import settings
+from xronika.archive import Archive
+from xronika.errors import UsageError
+from xronika.index.base import Filters, Plan, Sort
+from xronika.search.highlight import snippet
+from xronika.search.plan import build_plan, highlighter
+from xronika.search.query import ParsedQuery, parse
+from xronika.search.suggest import closest_term
+
+FEW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    query: str = ""
+    languages: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    offset: int = 0
+    facets: bool = True
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    partial: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "took_ms": self.took_ms,
+            "hits": self.hits,
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+            "partial": self.partial,
+        }
+
+
+def day_bound(value: str, *, end: bool) -> int:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as a YYYYMMDD bound (the end of the period for --to)."""
+    parts = value.strip().split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            year = int(parts[0])
+            return year * 10000 + (1231 if end else 101)
+        if len(parts) == 2 and len(parts[0]) == 4:
+            year, month = int(parts[0]), int(parts[1])
+            date(year, month, 1)
+            return year * 10000 + month * 100 + (31 if end else 1)
+        if len(parts) == 3:
+            day = date.fromisoformat(value.strip())
+            return day.year * 10000 + day.month * 100 + day.day
+    except ValueError:
+        pass
+    raise UsageError(
+        f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+        hint="for example 2019-01 or 2019-01-20",
+    )
+
+
+def _resolve(values: list[str], known: list[str]) -> tuple[str, ...]:
+    """Match filter values to the archive's own spelling, ignoring case."""
+    by_lower = {k.casefold(): k for k in known}
+    return tuple(by_lower.get(v.casefold(), v) for v in values)
+
+
+def _filters(archive: Archive, request: SearchRequest, parsed: ParsedQuery) -> Filters:
+    wanted = parsed.filters
+    languages = [*request.languages, *wanted.get("language", [])]
+    sections = [*request.sections, *wanted.get("section", [])]
+    sources = [*request.sources, *wanted.get("source", [])]
+    tags = [*request.tags, *wanted.get("tags", [])]
+    years = list(request.years)
+    for value in wanted.get("year", []):
+        if value.isdigit():
+            years.append(int(value))
+    return Filters(
+        languages=tuple(v.lower() for v in languages),
+        sections=_resolve(sections, archive.facet_values("section")) if sections else (),
+        sources=_resolve(sources, archive.facet_values("source")) if sources else (),
+        tags=tuple(tags),
+        years=tuple(years),
+        day_from=day_bound(request.date_from, end=False) if request.date_from else None,
+        day_to=day_bound(request.date_to, end=True) if request.date_to else None,
+    )
+
+
+def _check(request: SearchRequest) -> Sort:
+    if len(request.query) > settings.get_int("max_query_chars"):
+        raise UsageError(
+            f"query is longer than {settings.get_int('max_query_chars')} characters",
+            hint="shorten it",
+        )
+    if not 1 <= request.limit <= settings.get_int("max_page_size"):
+        raise UsageError(f"limit must be between 1 and {settings.get_int('max_page_size')}")
+    if not 0 <= request.offset <= settings.get_int("max_offset"):
+        raise UsageError(f"offset must be between 0 and {settings.get_int('max_offset')}")
+    try:
+        return Sort(request.sort)
+    except ValueError:
+        raise UsageError(
+            f"sort {request.sort!r} is unknown", hint="use relevance, newest or oldest"
+        ) from None
+
+
+def search(archive: Archive, request: SearchRequest) -> SearchResult:
+    started = time.perf_counter()
+    sort = _check(request)
+    parsed = parse(request.query)
+    languages = archive.languages()
+    filters = _filters(archive, request, parsed)
+    if parsed.empty and sort is Sort.RELEVANCE:
+        sort = Sort.NEWEST  # nothing to rank by: show the newest first
+
+    def plan(**options: bool) -> Plan:
+        return build_plan(
+            parsed, languages, filters, sort, request.limit, request.offset, **options
+        )
+
+    found = archive.index.search(plan())
+    partial = False
+    words = sum(len(g) for g in parsed.groups)
+    if found.total < FEW and words:
+        fuzzy = archive.index.search(plan(fuzzy=True))
+        if fuzzy.total > found.total:
+            found = fuzzy
+        if found.total == 0 and len(parsed.groups) > 1:
+            found = archive.index.search(plan(fuzzy=True, any_group=True))
+            partial = found.total > 0
+    suggestion = _suggest(archive, parsed, request.query) if found.total < FEW and words else None
+    wanted = highlighter(parsed, languages)
+    stored = archive.store.by_keys([hit.key for hit in found.hits])
+    hits = []
+    for hit in found.hits:
+        item = stored.get(hit.key)
+        if item is None:  # deleted since the index was read
+            continue
+        article = item.article
+        hits.append(
+            {
+                "id": article.id,
+                "title": article.title,
+                "url": article.url,
+                "published": article.published,
+                "language": article.language,
+                "section": article.section,
+                "source": article.source,
+                "snippet": snippet(article.body, article.language, wanted),
+                "score": round(hit.score, 4),
+            }
+        )
+    facets = {
+        name: [{"value": b.value, "count": b.count} for b in buckets]
+        for name, buckets in found.facets.items()
+    }
+    return SearchResult(
+        query=request.query,
+        total=found.total,
+        page=request.offset // request.limit + 1,
+        per_page=request.limit,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        hits=hits,
+        facets=facets,
+        suggestion=suggestion,
+        partial=partial,
+    )
+
+
+def _suggest(archive: Archive, parsed: ParsedQuery, query: str) -> str | None:
+    """Replace each word the archive lacks by its closest known word."""
+    from xronika.analysis.analyzer import analyzer_for
+
+    changed = False
+    text = query
+    for group in parsed.groups:
+        for clause in group:
+            if clause.prefix or clause.phrase:
+                continue
+            word = clause.words[0]
+            term = analyzer_for(archive.languages()[0]).terms(word).exact
+            better = closest_term(archive.index, term)
+            if better and better != term:
+                text = text.replace(word, better, 1)
+                changed = True
+    return text if changed else None

@@ -1,0 +1,108 @@
+"""From a parsed query to a plan the index runs: every word analysed in every language.
+
+The query's language is unknown, so each language present in the archive reads each
+word: `ŞƏHİD` is lower-cased the Turkic way for az and tr and the usual way for the rest,
+`шәһид` is transliterated for az and kept for ru. The index then matches any of those
+terms, exact spellings weighted above stems and stems above folded forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xronika.analysis.analyzer import analyzer_for, query_terms
+from xronika.index.base import Filters, Match, PhraseMatch, Plan, PrefixMatch, Sort, TermMatch
+from xronika.search.query import Clause, ParsedQuery
+
+
+@dataclass(frozen=True, slots=True)
+class Highlighter:
+    """The terms to mark in a hit's text, whatever reading they matched through."""
+
+    exact: frozenset[str]
+    stem: frozenset[str]
+    fold: frozenset[str]
+    prefixes: tuple[str, ...]
+    fold_prefixes: tuple[str, ...]
+
+    def matches(self, exact: str, stem: str, folded: str) -> bool:
+        return (
+            exact in self.exact
+            or stem in self.stem
+            or folded in self.fold
+            or any(exact.startswith(p) for p in self.prefixes)
+            or any(folded.startswith(p) for p in self.fold_prefixes)
+        )
+
+
+def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool) -> Match:
+    if clause.prefix:
+        readings = [analyzer_for(lang).terms(clause.words[0]) for lang in languages]
+        return PrefixMatch(
+            frozenset(r.exact for r in readings), frozenset(_fold_prefix(r.exact) for r in readings)
+        )
+    if clause.phrase:
+        exact: set[tuple[str, ...]] = set()
+        folded: set[tuple[str, ...]] = set()
+        for lang in languages:
+            terms = [analyzer_for(lang).terms(w) for w in clause.words]
+            exact.add(tuple(t.exact for t in terms))
+            folded.add(tuple(t.fold for t in terms))
+        return PhraseMatch(frozenset(exact), frozenset(folded))
+    found = query_terms(clause.words[0], languages)
+    return TermMatch(found.exact, found.stem, found.fold, fuzzy=fuzzy)
+
+
+def _fold_prefix(exact: str) -> str:
+    from xronika.analysis.fold import fold
+
+    return fold(exact)
+
+
+def build_plan(
+    parsed: ParsedQuery,
+    languages: tuple[str | None, ...],
+    filters: Filters,
+    sort: Sort,
+    limit: int,
+    offset: int,
+    *,
+    fuzzy: bool = False,
+    any_group: bool = False,
+) -> Plan:
+    must = tuple(tuple(clause_match(c, languages, fuzzy) for c in group) for group in parsed.groups)
+    must_not = tuple(clause_match(c, languages, False) for c in parsed.excluded)
+    return Plan(
+        must=must,
+        must_not=must_not,
+        filters=filters,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        any_group=any_group,
+    )
+
+
+def highlighter(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> Highlighter:
+    exact: set[str] = set()
+    stem: set[str] = set()
+    folded: set[str] = set()
+    prefixes: set[str] = set()
+    fold_prefixes: set[str] = set()
+    for group in parsed.groups:
+        for clause in group:
+            if clause.prefix:
+                match = clause_match(clause, languages, False)
+                assert isinstance(match, PrefixMatch)
+                prefixes |= match.exact
+                fold_prefixes |= match.fold
+                continue
+            for word in clause.words:
+                terms = query_terms(word, languages)
+                exact |= terms.exact
+                stem |= terms.stem
+                folded |= terms.fold
+    return Highlighter(
+        frozenset(exact), frozenset(stem), frozenset(folded),
+        tuple(sorted(prefixes)), tuple(sorted(fold_prefixes)),
+    )  # fmt: skip
