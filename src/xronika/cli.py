@@ -22,8 +22,8 @@ from xronika.archive import Archive
 from xronika.errors import UsageError, XronikaError
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 class Context:
@@ -102,8 +102,7 @@ def ingest(ctx: Context, sources: tuple[str, ...]) -> None:
         progress = _progress()
 
         def problem(error: XronikaError) -> None:
-            message = f"[yellow]skipped[/yellow] {Text(str(error)).markup}"
-            (progress.console if progress else err).print(message)
+            (progress.console if progress else err).print(Text(str(error)))
 
         if progress is None:
             report = run(archive, sources, problem=problem)

@@ -79,7 +79,7 @@ class TantivyIndex:
     def _prepare_folder(path: Path) -> bool:
         """Start afresh when the folder holds an index of another schema (it is derived)."""
         marker = path / VERSION_FILE
-        fresh = False
+        fresh = not marker.exists()
         if path.exists():
             try:
                 version = json.loads(marker.read_text())["schema"]

@@ -18,6 +18,7 @@ from xronika.ingest.records import finalise
 from xronika.model import Article, Draft, Provenance, clean_line
 
 _LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+MIN_WORDS = 5  # below this, what the extractor found is a menu or a caption, not an article
 _DATE_PARAMS = {
     "original_date": True,
     "extensive_search": True,
@@ -47,12 +48,13 @@ def extract(data: bytes, url: str | None, where: str) -> Draft:
         include_comments=False,
         include_tables=True,
         date_extraction_params=_DATE_PARAMS,
-        as_dict=True,
     )
-    if not isinstance(found, dict):
+    if found is None:
         found = {}
+    elif not isinstance(found, dict):
+        found = found.as_dict()
     text = found.get("text")
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_WORDS:
         raise InvalidRecord(
             "no article text found in the page", where=where, hint="is it an article page?"
         )

@@ -21,7 +21,7 @@ from typing import Any
 
 from xronika import settings
 from xronika.errors import ArchiveBusy, ArchiveDamaged
-from xronika.model import Article, Provenance, parse_published
+from xronika.model import Article, Provenance, derive_id, parse_published
 from xronika.store.migrations import migrate
 
 FILENAME = "archive.sqlite3"
@@ -197,7 +197,9 @@ class Store:
         row = connection.execute(
             "SELECT key, id, content_hash FROM articles WHERE id = ?", (article.id,)
         ).fetchone()
-        if row is None and article.url:
+        if row is None and article.url and article.id == derive_id(article.url, "", ""):
+            # The id was made from the URL: an article stored earlier under its own id
+            # with the same canonical URL is the same article.
             row = connection.execute(
                 "SELECT key, id, content_hash FROM articles WHERE url = ?", (article.url,)
             ).fetchone()
