@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@if [ ! -e $(DATA)/archive.sqlite3 ]; then \
-		$(BIN)/xronika --data $(DATA) ingest sample/; \
+		$(BIN)/xronika --data $(DATA) ingest sample/articles.jsonl; \
 	fi
 	$(BIN)/xronika --data $(DATA) serve --host 127.0.0.1 --port 8000
 

@@ -56,7 +56,12 @@ VOWELS = BACK + FRONT
 
 # Hand-checked: words of the corpus that the grammar could derive from a shorter word but that
 # are lemmas of their own (the shorter word is another word, or no word at all in this sense).
-LEMMAS: frozenset[str] = frozenset()
+LEMMAS: frozenset[str] = frozenset(
+    """
+    ana ata ada ara qala qara orta gecə görə deyə yenə yeni yəni dəfə cümə altı isti ayrı dəyər
+    tələbə gəncə hissə dəqiqə yardım təlim mədəni həmin qanun dəniz bakı
+    """.split()
+)
 
 # Suffixes that make a related word: the stemmer may keep such words apart or join them.
 VOICE_AND_DERIVATION = (
@@ -287,7 +292,14 @@ def related(short: str, long: str, derived: dict[str, set[str]]) -> bool:
         return False
     if short[-1] in VOWELS and rest[0] == "y":
         return True  # the buffer y: başla, başlay-
-    return any(rest.startswith(suffix) for suffix in VOICE_AND_DERIVATION)
+    if any(rest.startswith(suffix) for suffix in VOICE_AND_DERIVATION):
+        return True
+    # Two forms of one word not seen bare: abidələri, abidələrin (of abidə).
+    for cut in range(2, len(short)):
+        forms = set(noun_forms(short[:cut])) | set(verb_forms(short[:cut]))
+        if short in forms and long in forms:
+            return True
+    return False
 
 
 def must_not_pairs(bases: list[str], derived: dict[str, set[str]]) -> list[tuple[str, str]]:

@@ -60,7 +60,7 @@ def make_archive(tmp_path: Path) -> Iterator[Callable[[list[dict[str, Any]]], Ar
 def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     folder = tmp_path_factory.mktemp("sample") / "archive"
     archive = Archive.open(folder)
-    report = ingest(archive, [str(SAMPLE)])
+    report = ingest(archive, [str(SAMPLE / "articles.jsonl")])
     assert report.failed == 0 and report.added >= 40
     return archive
 

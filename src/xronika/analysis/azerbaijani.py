@@ -93,6 +93,7 @@ class _Suffix:
     stem_ends: tuple[str, ...] = ()  # the stem must end so (-an after passive/causative stems)
     finite: bool = False  # a finite verb form: no case or possessive after it
     not_after: tuple[str, ...] = ()  # the stem must not end so
+    after_n_case: bool = False  # only right before an n-case (-nda, -na, ...)
 
 
 def _forms(spec: str) -> list[str]:
@@ -103,8 +104,10 @@ def _forms(spec: str) -> list[str]:
 _PRESENT = "ir ur iram irem uram urem irsan irsen ursan ursen iriq irik uruq uruk irsiniz ursunuz"
 # Özbəkistanın is Özbəkistan plus -ın, not Özbəkista plus -nın.
 _COUNTRY = ("sta",)
+# How the verbs that end in a vowel end: başla, işlə, istə, oyna, qoru, oxu, tanı, de, ye.
+_VOWEL_VERB_ENDS = ("la", "le", "ste", "na", "ru", "xu", "ni", "de", "ye")
 # Participle -an only after stems that are surely verbs: passive, reflexive, causative.
-_VOICED_STEM_ENDS = ("l", "n", "ir", "ur")
+_VOICED_STEM_ENDS = ("l", "n", "s", "ir", "ur")
 
 
 def _suffixes() -> list[_Suffix]:
@@ -115,8 +118,9 @@ def _suffixes() -> list[_Suffix]:
         out.extend(_Suffix(text, slot, **options) for text in _forms(spec))  # type: ignore[arg-type]
 
     add("dir dur dirlar dirler durlar", s.PREDICATE, min_stem=3)
-    # Cases after a vowel or any letter.
-    add("nin nun", s.CASE, before=_Before.VOWEL, not_after=_COUNTRY)
+    # Cases after a vowel or any letter. Günün is gün plus -ün, not gü plus -nün.
+    add("nin", s.CASE, before=_Before.VOWEL, min_stem=3, not_after=_COUNTRY)
+    add("nun", s.CASE, before=_Before.VOWEL, min_stem=3, not_after=("o",))
     # -anı is mostly -an plus -ı (planı, zamanı), -onu -on plus -u (rayonu, milyonu).
     add("ni", s.CASE, before=_Before.VOWEL, min_stem=3, not_after=("a", *_COUNTRY))
     add("nu", s.CASE, before=_Before.VOWEL, min_stem=3, not_after=("o",))
@@ -134,6 +138,8 @@ def _suffixes() -> list[_Suffix]:
     add("lari leri", s.POSSESSIVE, possessive_3=True)
     add("si su", s.POSSESSIVE, before=_Before.VOWEL, min_stem=3, possessive_3=True)
     add("i u", s.POSSESSIVE, before=_Before.CONSONANT, min_stem=3, possessive_3=True)
+    # Before an n-case the possessive is sure, and a short stem may carry it: əl-i-ndə.
+    add("i u", s.POSSESSIVE, before=_Before.CONSONANT, possessive_3=True, after_n_case=True)
     add("lar ler", s.PLURAL)
     # Verbal forms that can take cases after them: infinitive, participles, verbal noun.
     add("maq mek mag mey maga meye", s.VERB)
@@ -142,18 +148,23 @@ def _suffixes() -> list[_Suffix]:
     add("diq dik duq duk dig diy dug duy", s.VERB)
     add("an en", s.VERB, before=_Before.CONSONANT, min_stem=4, stem_ends=_VOICED_STEM_ENDS)
     add("yan yen", s.VERB, before=_Before.VOWEL, min_stem=3)
-    add("ma me", s.VERB, min_stem=3, in_chain_only=True)
+    # The verbal noun -ma (ver-mə, başla-ma); after a vowel only that of -la, since sistem-ə
+    # and proqram-a are datives.
+    add("ma me", s.VERB, before=_Before.CONSONANT, min_stem=3)
+    add("ma me", s.VERB, before=_Before.VOWEL, stem_ends=("la", "le"))
     # Finite forms: only a person (-lar) or the copula (-dır) follows them.
     add("mis mus misdi musdu", s.VERB, finite=True)
     add("araq erek", s.VERB, before=_Before.CONSONANT, finite=True)
     add("yaraq yerek", s.VERB, before=_Before.VOWEL, finite=True)
     add("mali meli", s.VERB, finite=True)
-    add("di du dim dum diniz dunuz", s.VERB, finite=True)
+    add("di du dim dum diniz dunuz", s.VERB, before=_Before.CONSONANT, finite=True)
+    # After a vowel, the past is of a verb in -la (başladı) or of de, ye; sənədi is sənəd-i.
+    add("di du dim dum diniz dunuz", s.VERB, before=_Before.VOWEL, finite=True,
+        stem_ends=_VOWEL_VERB_ENDS)
     add(_PRESENT, s.VERB, before=_Before.CONSONANT, finite=True)
     add(" ".join("y" + ending for ending in _PRESENT.split()), s.VERB, before=_Before.VOWEL,
         finite=True)
     add("mir mur mirdi murdu madi medi mayib meyib mayacaq meyecek maz mez", s.VERB, finite=True)
-    add("sin sun", s.VERB, before=_Before.CONSONANT, finite=True)
     add("ib ub", s.VERB, before=_Before.CONSONANT, finite=True)
     add("yib yub", s.VERB, before=_Before.VOWEL, finite=True)
     return out
@@ -166,13 +177,36 @@ for _suffix in _SUFFIXES:
 
 # Two consonants that may end an Azerbaijani word (folded), loans of long standing included.
 _FINAL_CLUSTERS = frozenset(
-    ["bb", "bs", "bt", "br", "bz", "cc", "cm", "dd", "dr", "dv", "ft", "fn", "gd", "gv", "hd", "hm", "hr", "hs", "hv", "hz", "kk", "ks", "kt", "km", "lb", "ld", "lf", "lh", "lk", "ll", "lm", "lp", "lq", "ls", "lt", "mb", "mm", "mp", "mr", "ms", "mt", "nc", "nd", "nf", "ng", "nk", "nn", "nq", "ns", "nt", "nz", "qd", "ql", "qq", "qs", "qt", "rb", "rc", "rd", "rf", "rk", "rm", "rq", "rs", "rt", "rz", "sb", "sf", "sk", "sl", "sm", "sq", "sr", "ss", "st", "tl", "tm", "tn", "tr", "ts", "tt", "vq", "vr", "vs", "xr", "xs", "xt", "zm", "zn", "zv", "zz"]
+    ["bb", "bs", "bt", "br", "bz", "cc", "cm", "dd", "dr", "dv", "ft", "fn", "gd", "gv", "hd", "hm", "hr", "hs", "hv", "hz", "kk", "ks", "kt", "km", "lb", "ld", "lf", "lh", "lk", "ll", "lm", "lp", "lq", "ls", "lt", "mb", "mm", "mp", "mr", "ms", "mt", "nc", "nd", "nf", "ng", "nk", "nn", "nq", "ns", "nt", "nz", "qd", "ql", "qq", "qs", "qt", "rb", "rc", "rd", "rf", "rk", "rm", "rq", "rs", "rt", "rx", "rz", "sb", "sf", "sk", "sl", "sm", "sq", "sr", "ss", "st", "tl", "tm", "tn", "tr", "ts", "tt", "vq", "vr", "vs", "xr", "xs", "xt", "zm", "zn", "zv", "zz"]
 )
 
 # Words that look inflected but are not: no cut goes into them (folded spelling).
-_LEMMAS = frozenset(
-    fold(word)
-    for word in ["ana", "ata", "ada", "ara", "bakı", "dəniz", "dəmir", "dünya", "azərbaycan", "insan", "zaman", "imtahan", "iran", "orqan", "fərman", "meydan", "vicdan", "bədən", "mədən", "dollar", "qanun", "oyun", "qadın", "yaxın", "axın", "əkin", "əmin", "uzun", "odun", "lakin", "təmin", "təyin", "çətin", "yəqin", "dərin", "sakin", "həmin", "bütün", "bugün", "uyğun", "məzmun", "mümkün", "təsir", "nazir", "tədbir", "fikir", "səfir", "hazır", "ağır", "axır", "əmir", "ətir", "əsir", "ömür", "xeyir", "odur", "budur", "ordu", "qapı", "sarı", "bəzi", "indi", "kimi", "yeni", "yəni", "hansı", "altı", "əlli", "quru", "dəri", "qəti", "bəli", "ərazi", "qoy", "say", "yay", "duy", "doy", "soy", "söy", "şey", "bəy", "çay", "pay", "toy", "boy", "köy", "tay", "rəy", "küy", "huy", "mey", "kənd", "məqsəd", "sərhəd", "ədəd", "şagird", "milyard", "rekord", "əsas", "proses", "səs", "forma", "firma", "norma", "klima", "sxema", "dolma", "kəlmə", "qayda", "fayda", "nümayəndə", "məhkəmə", "tələbə", "hissə", "dəqiqə", "gəncə", "bilər", "kömək", "barmaq", "altmış", "yetmiş", "namaz"]
+def _folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in text.split())
+
+
+# Words that look inflected but are not: no cut goes into them. Each was met on real text.
+_LEMMAS = _folded_words(
+    """
+    ana ata ada ara bakı dəniz dəmir təmir dünya görə
+    bunun bunu buna bunda bundan bunlar onun onu ona onda ondan onlar
+    azərbaycan insan zaman imtahan iran orqan fərman meydan vicdan bədən mədən dollar region
+    qanun oyun qadın yaxın axın əkin əmin uzun odun lakin təmin təyin təxmin çətin yəqin dərin
+    sakin həmin bütün bugün uyğun məzmun mümkün məzun iyun çin
+    təsir nazir tədbir fikir səfir hazır ağır axır əmir ətir əsir ömür xeyir uğur odur budur
+    struktur infrastruktur
+    ordu qapı sarı bəzi indi kimi yeni yəni hansı altı əlli quru dəri qəti bəli ərazi
+    qoy say yay duy doy soy söy dəy ged şey bəy çay pay toy boy köy tay rəy küy huy mey
+    kənd fond bənd brend cəhd qeyd süd sənəd namizəd təqaüd məqsəd sərhəd ədəd şagird milyard
+    rekord dörd fərd yurd addım yardım qədim
+    sahib rəqib tərkib vacib qorxu xankəndi
+    əsas proses səs ixtisas iclas vətəndaş qardaş yoldaş əməkdaş
+    ehtimal şimal normal
+    forma firma norma klima sxema dolma kəlmə xurma
+    qayda fayda qida komanda kanada hollanda nümayəndə nümunə mövqe məhkəmə tələbə hissə dəqiqə
+    gəncə
+    bilər kömək barmaq altmış yetmiş namaz
+    """
 )
 
 
@@ -247,6 +281,8 @@ class _Cut:
             return False
         if suffix.possessive_3 and self.suffix is not None and self.suffix.ends_noun_phrase:
             return False
+        if suffix.after_n_case and (self.suffix is None or not self.suffix.needs_possessive):
+            return False
         # Open slot PREDICATE, CASE or VERB: nothing, the copula or a person (-lar) was cut.
         if suffix.finite and self.slot not in (_Slot.PREDICATE, _Slot.CASE, _Slot.VERB):
             return False
@@ -271,7 +307,11 @@ def _possessive_3_before(folded: str, state: _Cut, floor: int) -> bool:
 
 
 def _drop_final_low_vowel(folded: str, end: int, floor: int) -> int:
-    """Drop a final -a/-ə, or -ya/-yə after a vowel, when four letters of stem remain."""
+    """Drop a final -a/-ə after a consonant, or -ya/-yə after a vowel, when four letters remain.
+
+    It is a dative the cutting left (a short word like ölkə keeps its ə), or it ends a word
+    like tələbə or Rusiya, whose other forms would otherwise keep it.
+    """
     if end < 3 or folded[end - 1] not in "ae":
         return end
     if folded[end - 2] == "y" and folded[end - 3] in _VOWELS:
@@ -280,8 +320,8 @@ def _drop_final_low_vowel(folded: str, end: int, floor: int) -> int:
         start = end - 1
     else:
         return end
-    if folded[start - 1] == "m" and folded[start - 2] not in _VOWELS:
-        return end  # forma, vermə: -Cma is a word or a verbal noun, not a dative
+    if folded[start - 1] in "lm" and folded[start - 2] not in _VOWELS:
+        return end  # forma, vermə, başla, səslə: after -Cm-, -Cl- the vowel is not a dative
     return start if start >= floor and _word_like(folded, start, 4) else end
 
 
@@ -291,17 +331,27 @@ def _drop_final_sh(folded: str, end: int, floor: int) -> int:
     Folded, -ışı cannot be told from -ı plus -sı (ölkə-si), which the cutting takes it for;
     dropping the ş from the other forms makes them all agree.
     """
-    if end - 1 < max(floor, 4) or folded[end - 1] != "s" or folded[end - 2] not in "iu":
+    if end - 1 < max(floor, 3) or folded[end - 1] != "s" or folded[end - 2] not in "iu":
         return end
-    return end - 1 if sum(char in _VOWELS for char in folded[:end]) >= 2 else end
+    return end - 1 if _syllables(folded, end) >= 2 else end
 
 
 def _drop_voiced_final(folded: str, end: int, floor: int) -> int:
     """Drop a final q/ğ/k/y after a vowel in a word of two syllables or more."""
     if end - 1 < max(floor, 3) or folded[end - 1] not in "qgky" or folded[end - 2] not in _VOWELS:
         return end
-    syllables = sum(char in _VOWELS for char in folded[:end])
-    return end - 1 if syllables >= 2 else end
+    return end - 1 if _syllables(folded, end) >= 2 else end
+
+
+def _syllables(folded: str, end: int) -> int:
+    return sum(char in _VOWELS for char in folded[:end])
+
+
+def _even_out(folded: str, end: int, floor: int) -> int:
+    """Make the forms of one word meet: drop the endings that words and suffixes share."""
+    end = _drop_final_low_vowel(folded, end, floor)
+    end = _drop_final_sh(folded, end, floor)
+    return _drop_voiced_final(folded, end, floor)
 
 
 def _stem_length(folded: str) -> int:
@@ -312,9 +362,7 @@ def _stem_length(folded: str) -> int:
         if after is None:
             break
         state = after
-    end = _drop_final_low_vowel(folded, state.end, floor)
-    end = _drop_final_sh(folded, end, floor)
-    return _drop_voiced_final(folded, end, floor)
+    return _even_out(folded, state.end, floor)
 
 
 @lru_cache(maxsize=1 << 16)

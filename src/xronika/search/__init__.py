@@ -21,7 +21,8 @@ from xronika.search.plan import build_plan, highlighter
 from xronika.search.query import ParsedQuery, parse
 from xronika.search.suggest import closest_term
 
-FEW = 3
+FEW = 3  # fewer hits than this count as "almost nothing"
+FUZZY_WORDS = 4  # typo tolerance for short queries only: long ones have words to spare
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,20 +145,22 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
 
     def plan(**options: bool) -> Plan:
         return build_plan(
-            parsed, languages, filters, sort, request.limit, request.offset, **options
-        )
+            parsed, languages, filters, sort, request.limit, request.offset,
+            facets=request.facets, **options,
+        )  # fmt: skip
 
     found = archive.index.search(plan())
+    strict_total = found.total
     partial = False
+    if found.total == 0 and len(parsed.groups) > 1:
+        found = archive.index.search(plan(any_group=True))
+        partial = found.total > 0
     words = sum(len(g) for g in parsed.groups)
-    if found.total < FEW and words:
-        fuzzy = archive.index.search(plan(fuzzy=True))
+    if found.total < FEW and 0 < words <= FUZZY_WORDS:
+        fuzzy = archive.index.search(plan(fuzzy=True, any_group=partial))
         if fuzzy.total > found.total:
             found = fuzzy
-        if found.total == 0 and len(parsed.groups) > 1:
-            found = archive.index.search(plan(fuzzy=True, any_group=True))
-            partial = found.total > 0
-    suggestion = _suggest(archive, parsed, request.query) if found.total < FEW and words else None
+    suggestion = _suggest(archive, parsed, request.query) if strict_total < FEW and words else None
     wanted = highlighter(parsed, languages)
     stored = archive.store.by_keys([hit.key for hit in found.hits])
     hits = []

@@ -69,6 +69,7 @@ def build_plan(
     *,
     fuzzy: bool = False,
     any_group: bool = False,
+    facets: bool = True,
 ) -> Plan:
     must = tuple(tuple(clause_match(c, languages, fuzzy) for c in group) for group in parsed.groups)
     must_not = tuple(clause_match(c, languages, False) for c in parsed.excluded)
@@ -80,6 +81,7 @@ def build_plan(
         limit=limit,
         offset=offset,
         any_group=any_group,
+        facets=facets,
     )
 
 

@@ -1,73 +1,85 @@
-"""The app behind `xronika serve`: a search page and the JSON API over one archive.
+"""The app behind `xronika serve`: pages, the JSON API and feeds over one archive.
 
-Errors are XronikaErrors rendered in one JSON shape for the API and as a page for HTML.
+`create_app` wires the parts together: the reading pages (`reading`, `browsing`), the
+API (`api`), Atom feeds (`feeds`), discovery files (`discovery`), static files, and the
+error handlers that give every failure one shape (`errors`). Limits come from settings
+when the app is built.
 """
 
 from __future__ import annotations
 
-import html
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from xronika import __version__
 from xronika.archive import Archive
-from xronika.errors import NotFound, XronikaError
-from xronika.search import SearchRequest, search
+from xronika.web import api, browsing, discovery, errors, feeds, reading
+from xronika.web.chronicle import Chronicle
+from xronika.web.params import Limits
+from xronika.web.schemas import ErrorBody
+from xronika.web.templating import STATIC, Pages, build_environment
+
+DESCRIPTION = """\
+The JSON API of an xronika news archive. Every error has one shape:
+`{"error": {"code", "status", "message", "where", "hint"}}`.
+Searches are limited in query length, page size and depth (see each parameter).
+"""
 
 
 def create_app(archive: Archive) -> FastAPI:
-    app = FastAPI(title="xronika", summary="A news archive: search, browse and read.")
+    limits = Limits.from_settings()
+    app = FastAPI(
+        title="xronika",
+        summary="A news archive: search, browse by date and read.",
+        description=DESCRIPTION,
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
     app.state.archive = archive
-
-    @app.exception_handler(XronikaError)
-    async def on_error(request: Request, error: XronikaError) -> JSONResponse:
-        return JSONResponse(error.as_json(), status_code=error.status)
-
-    @app.get("/api/search")
-    def api_search(
-        q: Annotated[str, Query(max_length=500)] = "",
-        lang: Annotated[list[str] | None, Query()] = None,
-        section: Annotated[list[str] | None, Query()] = None,
-        source: Annotated[list[str] | None, Query()] = None,
-        date_from: Annotated[str | None, Query(alias="from")] = None,
-        date_to: Annotated[str | None, Query(alias="to")] = None,
-        sort: str = "relevance",
-        page: Annotated[int, Query(ge=1, le=1000)] = 1,
-        per_page: Annotated[int, Query(ge=1, le=100)] = 10,
-    ) -> dict[str, Any]:
-        request = SearchRequest(
-            query=q, languages=tuple(lang or ()), sections=tuple(section or ()),
-            sources=tuple(source or ()), date_from=date_from, date_to=date_to, sort=sort,
-            limit=per_page, offset=(page - 1) * per_page,
-        )  # fmt: skip
-        return search(archive, request).to_json()
-
-    @app.get("/api/articles/{article_id}")
-    def api_article(article_id: str) -> dict[str, Any]:
-        stored = archive.store.get(article_id)
-        if stored is None:
-            raise NotFound(f"no article with id {article_id!r}")
-        return stored.article.to_json()
-
-    @app.get("/", response_class=HTMLResponse)
-    def home(q: str = "", page: int = 1) -> str:
-        result = search(archive, SearchRequest(query=q, limit=20, offset=(max(page, 1) - 1) * 20))
-        items = "".join(
-            f"<li><h2>{html.escape(hit['title'])}</h2>"
-            f"<p class=meta>{html.escape(hit['published'] or '')} · "
-            f"{html.escape(hit['language'] or '')} · {html.escape(hit['source'] or '')}</p>"
-            f"<p>{hit['snippet']}</p></li>"
-            for hit in result.hits
-        )
-        return (
-            "<!doctype html><html lang=en><meta charset=utf-8>"
-            "<meta name=viewport content='width=device-width,initial-scale=1'>"
-            "<title>xronika</title><main><h1>xronika</h1>"
-            "<form role=search><label for=q>Search the archive</label> "
-            f"<input id=q name=q value='{html.escape(q, quote=True)}'> "
-            "<button>Search</button></form>"
-            f"<p>{result.total} articles</p><ol>{items}</ol></main></html>"
-        )
-
+    pages = Pages(build_environment())
+    chronicle = Chronicle(archive)
+    errors.install(app, pages)
+    app.include_router(api.router(archive, chronicle, limits))
+    app.include_router(reading.router(archive, chronicle, pages, limits))
+    app.include_router(browsing.router(chronicle, pages))
+    app.include_router(feeds.router(archive, limits))
+    app.include_router(discovery.router(archive))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _one_error_shape_in_schema(app)
     return app
+
+
+def _one_error_shape_in_schema(app: FastAPI) -> None:
+    """Describe bad parameters as the 400 they really get, in the one error shape.
+
+    FastAPI documents a 422 with its own validation body for every route with
+    parameters; ours answer 400 with `ErrorBody`, so the schema says that instead.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        error_ref = {"$ref": f"#/components/schemas/{ErrorBody.__name__}"}
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                if responses.pop("422", None) is not None:
+                    responses.setdefault(
+                        "400",
+                        {
+                            "description": "a parameter is not valid",
+                            "content": {"application/json": {"schema": error_ref}},
+                        },
+                    )
+        components = schema.get("components", {}).get("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
