@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from xronika import settings
@@ -27,7 +28,9 @@ from xronika.store import Store, StoredArticle
 
 INDEX_FOLDER = "index"
 LOCK_FILE = ".writer.lock"
-SYNC_BATCH = 5000
+SYNC_BATCH = 20_000  # articles per index commit
+PARALLEL_KEYS = 2000  # below this, analysing in-process is faster than starting workers
+JOB_KEYS = 500  # articles a worker analyses per task
 
 Progress = Callable[[int], None]
 
@@ -146,43 +149,47 @@ class Archive:
     # -- keeping the index in step ---------------------------------------------------
 
     def sync(self, progress: Progress | None = None) -> int:
-        """Do the index work the store has queued; return how many articles it took."""
+        """Do the index work the store has queued; return how many articles it took.
+
+        One index writer for the whole run, one commit per batch; a batch leaves the
+        store's queue only after the index has committed it.
+        """
+        if not self.store.pending_count():
+            return 0
         done = 0
         pool = None
         try:
-            while True:
-                work = self.store.pending(SYNC_BATCH)
-                if not work:
-                    break
-                puts = [key for key, action in work if action == "put"]
-                deleted = [key for key, action in work if action == "delete"]
-                if pool is None and len(puts) >= SYNC_BATCH and self.store.path is not None:
-                    pool = multiprocessing.get_context("forkserver").Pool(
-                        settings.get_int("workers")
-                    )
-                docs = self._analyse(puts, pool)
-                self.index.write(docs, deleted)
-                self.store.done(work)
-                done += len(work)
-                if progress:
-                    progress(len(work))
+            with self.index.writing() as writer:
+                while work := self.store.pending(SYNC_BATCH):
+                    puts = [key for key, action in work if action == "put"]
+                    if pool is None and len(puts) >= PARALLEL_KEYS and self.store.path:
+                        context = multiprocessing.get_context("forkserver")
+                        pool = context.Pool(settings.get_int("workers"))
+                    for key, action in work:
+                        if action == "delete":
+                            writer.delete(key)
+                    for doc in self._analyse(puts, pool):
+                        writer.put(doc)
+                    writer.commit()
+                    self.store.done(work)
+                    done += len(work)
+                    if progress:
+                        progress(len(work))
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
         return done
 
-    def _analyse(self, keys: list[int], pool: object | None) -> list[IndexDoc]:
+    def _analyse(self, keys: list[int], pool: Pool | None) -> Iterator[IndexDoc]:
         if pool is None:
             found = self.store.by_keys(keys)
-            return [index_doc(found[k]) for k in keys if k in found]
+            yield from (index_doc(found[k]) for k in keys if k in found)
+            return
         path = str(self.store.path)
-        size = max(1, len(keys) // 8)
-        jobs = [(path, keys[i : i + size]) for i in range(0, len(keys), size)]
-        docs: list[IndexDoc] = []
-        for part in pool.imap(_analyse_keys, jobs):  # type: ignore[attr-defined]
-            docs.extend(part)
-        return docs
+        jobs = [(path, keys[i : i + JOB_KEYS]) for i in range(0, len(keys), JOB_KEYS)]
+        for part in pool.imap(_analyse_keys, jobs):
+            yield from part
 
     def reindex(self, progress: Progress | None = None) -> int:
         with self.writing():

@@ -135,17 +135,34 @@ class Draft:
     title_derived: bool = False
 
 
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_TIDY_LINE = re.compile(
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\n\r\u00a0\u2000-\u200a\u202f\u205f\u3000\x0b\x0c\x1c-\x1f\x85\u2028\u2029]"
+)
+
+
 def clean_text(text: str) -> str:
     """NFC, no invisible characters, paragraphs separated by one blank line."""
-    text = unicodedata.normalize("NFC", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if "\n" not in text and "\r" not in text:
+        return clean_line(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p)
 
 
 def clean_line(text: str) -> str:
-    return re.sub(r"\s+", " ", clean_text(text)).strip()
+    """One line of text: NFC, no invisible characters, single spaces."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not _TIDY_LINE.search(text) and text == text.strip():
+        return text
+    return " ".join(text.split())
 
 
 def derive_title(body: str) -> str:

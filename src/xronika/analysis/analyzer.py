@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import Stemmer
 
-from xronika.analysis import azerbaijani, translit
+from xronika.analysis import translit
+from xronika.analysis.azerbaijani import stem as azerbaijani_stem
 from xronika.analysis.fold import fold
 from xronika.analysis.normalise import WORD, lower, repair_mixed_script
 
@@ -74,13 +75,13 @@ class Analyzer:
         if language == "az":
             if not exact.isascii():
                 exact = translit.cyrillic_to_latin(exact)
-            return Terms(exact, azerbaijani.stem(exact), azerbaijani.stem(fold(exact)))
+            return Terms(exact, azerbaijani_stem(exact), azerbaijani_stem(fold(exact)))
         if language == "tr":
             # Snowball's Turkish needs the special letters; the folded reading uses the
             # Turkic suffix rules, which are written to work on folded text.
             assert self._snowball is not None
             stem = self._snowball.stemWord(exact)
-            return Terms(exact, stem, azerbaijani.stem(fold(exact)))
+            return Terms(exact, stem, azerbaijani_stem(fold(exact)))
         if language == "ru":
             assert self._snowball is not None
             stem = self._snowball.stemWord(exact.replace("ё", "е"))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +108,27 @@ class TantivyIndex:
                 ) from None
             raise
 
-    def write(self, docs: Iterable[IndexDoc], deleted: Iterable[int]) -> None:
-        """Replace or remove documents by store key, then commit once."""
-        writer = self._writer()
+    @contextmanager
+    def writing(self) -> Iterator[TantivyWriter]:
+        """One writer for a run of changes; what is not committed is rolled back."""
+        writer = TantivyWriter(self, self._writer())
         try:
-            for key in deleted:
-                writer.delete_documents_by_term("key", key)
-            for doc in docs:
-                writer.delete_documents_by_term("key", doc.key)
-                writer.add_document(self._document(doc))
-            writer.commit()
+            yield writer
         except BaseException:
-            writer.rollback()
+            writer.raw.rollback()
             raise
         finally:
-            writer.wait_merging_threads()
-        self._index.reload()
+            writer.raw.wait_merging_threads()
+            self._index.reload()
+
+    def write(self, docs: Iterable[IndexDoc], deleted: Iterable[int]) -> None:
+        """Replace or remove documents by store key, then commit once."""
+        with self.writing() as writer:
+            for key in deleted:
+                writer.delete(key)
+            for doc in docs:
+                writer.put(doc)
+            writer.commit()
 
     def clear(self) -> None:
         writer = self._writer()
@@ -215,11 +221,6 @@ class TantivyIndex:
     def vocabulary(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
         terms = self._searcher().terms_with_prefix(field, prefix, limit=limit)
         return [(str(term), int(count)) for term, count in terms]
-
-    def keys_matching(self, plan: Plan, limit: int) -> Sequence[int]:
-        searcher = self._searcher()
-        found = searcher.search(self.compile(plan), limit, count=False)
-        return [int(k) for k in searcher.fast_field_values("key", [a for _, a in found.hits])]
 
     # -- compiling a plan ------------------------------------------------------------
 
@@ -335,6 +336,24 @@ class TantivyIndex:
                 )
             )
         return found
+
+
+class TantivyWriter:
+    """Changes to the index, visible to searchers once committed."""
+
+    def __init__(self, index: TantivyIndex, raw: Any):
+        self.index = index
+        self.raw = raw
+
+    def put(self, doc: IndexDoc) -> None:
+        self.raw.delete_documents_by_term("key", doc.key)
+        self.raw.add_document(self.index._document(doc))
+
+    def delete(self, key: int) -> None:
+        self.raw.delete_documents_by_term("key", key)
+
+    def commit(self) -> None:
+        self.raw.commit()
 
 
 def _regex_literal(text: str) -> str:

@@ -11,20 +11,17 @@ from __future__ import annotations
 import html
 
 from xronika.analysis.analyzer import analyzer_for
-from xronika.analysis.normalise import spans
+from xronika.analysis.normalise import WORD
 from xronika.search.plan import Highlighter
 
 SNIPPET_WORDS = 36
+SCAN_CHARS = 20_000  # a snippet comes from the start of very long texts, not their end
 
 
 def marked_spans(text: str, language: str | None, wanted: Highlighter) -> list[tuple[int, int]]:
-    analyzer = analyzer_for(language)
-    found: list[tuple[int, int]] = []
-    for start, end, word in spans(text):
-        terms = analyzer.terms(word)
-        if wanted.matches(terms.exact, terms.stem, terms.fold):
-            found.append((start, end))
-    return found
+    terms = analyzer_for(language).terms
+    matches = wanted.matches
+    return [m.span() for m in WORD.finditer(text) if matches(terms(m.group()))]
 
 
 def mark(text: str, marks: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -44,12 +41,16 @@ def mark(text: str, marks: list[tuple[int, int]], start: int = 0, end: int | Non
 
 def snippet(body: str, language: str | None, wanted: Highlighter) -> str:
     """The stretch of the body with the most marked words, about SNIPPET_WORDS long."""
-    words = spans(body)
+    text = body[:SCAN_CHARS]
+    terms = analyzer_for(language).terms
+    matches = wanted.matches
+    words: list[tuple[int, int]] = []
+    flags: list[int] = []
+    for found in WORD.finditer(text):
+        words.append(found.span())
+        flags.append(1 if matches(terms(found.group())) else 0)
     if not words:
         return ""
-    marks = marked_spans(body, language, wanted)
-    marked_starts = {left for left, _ in marks}
-    flags = [1 if w[0] in marked_starts else 0 for w in words]
     size = min(SNIPPET_WORDS, len(words))
     best, best_at, window = -1, 0, sum(flags[:size])
     for at in range(len(words) - size + 1):
@@ -58,14 +59,17 @@ def snippet(body: str, language: str | None, wanted: Highlighter) -> str:
         if window > best:
             best, best_at = window, at
     if best > 0 and best_at > 0:
-        # Start a few words before the first match so it reads in context.
+        # Start a few words before the first match so that it reads in context.
         first = next(i for i in range(best_at, best_at + size) if flags[i])
         best_at = max(0, min(best_at, first - 4))
-    start = words[best_at][0]
     last = min(len(words), best_at + size) - 1
-    end = words[last][1]
-    text = mark(body, marks, start, end)
-    text = " ".join(text.split())
+    start, end = words[best_at][0], words[last][1]
+    marks = [
+        span
+        for span, flag in zip(words[best_at : last + 1], flags[best_at : last + 1], strict=True)
+        if flag
+    ]
+    snippet_text = " ".join(mark(body, marks, start, end).split())
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(body.rstrip()) else ""
-    return prefix + text + suffix
+    return prefix + snippet_text + suffix

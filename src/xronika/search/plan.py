@@ -25,14 +25,13 @@ class Highlighter:
     prefixes: tuple[str, ...]
     fold_prefixes: tuple[str, ...]
 
-    def matches(self, exact: str, stem: str, folded: str) -> bool:
-        return (
-            exact in self.exact
-            or stem in self.stem
-            or folded in self.fold
-            or any(exact.startswith(p) for p in self.prefixes)
-            or any(folded.startswith(p) for p in self.fold_prefixes)
-        )
+    def matches(self, terms: tuple[str, str, str]) -> bool:
+        exact, stem, folded = terms
+        if exact in self.exact or stem in self.stem or folded in self.fold:
+            return True
+        if self.prefixes or self.fold_prefixes:
+            return exact.startswith(self.prefixes) or folded.startswith(self.fold_prefixes)
+        return False
 
 
 def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool) -> Match:
