@@ -22,11 +22,10 @@ class IndexDoc:
     key: int
     id: str
     hash: int
-    title: str
-    body: str
-    title_stem: str
-    body_stem: str
-    fold: str
+    title: str  # exact terms of the headline
+    text: str  # exact terms of headline and body
+    stem: str  # stems of headline and body
+    fold: str  # folded stems of headline and body
     language: str | None
     script: str | None
     section: str | None

@@ -34,15 +34,18 @@ from xronika.index.base import (
     TermMatch,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VERSION_FILE = "xronika-index.json"
-TEXT_FIELDS = ("title", "body", "title_stem", "body_stem", "fold")
+TEXT_FIELDS = ("title", "text", "stem", "fold")
 KEYWORD_FIELDS = ("id", "language", "script", "section", "source", "tags", "group")
 FACETS = ("language", "section", "source", "year")
 
 # How much a match in each field counts: exact spellings first, then stems, then the
-# folded reading; the headline counts double.
-WEIGHTS = {"title": 2.0, "body": 1.0, "title_stem": 1.0, "body_stem": 0.5, "fold": 0.3}
+# folded reading. Headline and body share one field per reading, because BM25 takes its
+# statistics per field: a headline-only field would give words rare in headlines (most
+# articles have short ones, many none) an inflated weight. The headline gets a small
+# bonus field of its own instead.
+WEIGHTS = {"title": 0.25, "text": 1.0, "stem": 0.6, "fold": 0.3}
 _FUZZY_WEIGHT = 0.15
 _FOLD_PHRASE_WEIGHT = 0.5
 
@@ -151,9 +154,8 @@ class TantivyIndex:
         for tag in doc.tags:
             document.add_text("tags", tag)
         document.add_text("title", doc.title)
-        document.add_text("body", doc.body)
-        document.add_text("title_stem", doc.title_stem)
-        document.add_text("body_stem", doc.body_stem)
+        document.add_text("text", doc.text)
+        document.add_text("stem", doc.stem)
         document.add_text("fold", doc.fold)
         if doc.day is not None:
             document.add_integer("day", doc.day)
@@ -263,8 +265,8 @@ class TantivyIndex:
         ]
 
     def _term(self, match: TermMatch, negated: bool) -> tantivy.Query:
-        parts = self._terms("title", match.exact) + self._terms("body", match.exact)
-        parts += self._terms("title_stem", match.stem) + self._terms("body_stem", match.stem)
+        parts = self._terms("title", match.exact) + self._terms("text", match.exact)
+        parts += self._terms("stem", match.stem)
         if not negated:
             parts += self._terms("fold", match.fold)
         if match.fuzzy and not negated:
@@ -286,7 +288,7 @@ class TantivyIndex:
         parts: list[tantivy.Query] = []
         for words in sorted(match.exact):
             parts.append(self._boosted(self._phrase_in("title", words), WEIGHTS["title"]))
-            parts.append(self._phrase_in("body", words))
+            parts.append(self._phrase_in("text", words))
         if not negated:
             for words in sorted(match.fold):
                 parts.append(self._boosted(self._phrase_in("fold", words), _FOLD_PHRASE_WEIGHT))
@@ -296,7 +298,7 @@ class TantivyIndex:
         parts: list[tantivy.Query] = []
         for field, prefixes in (
             ("title", match.exact),
-            ("body", match.exact),
+            ("text", match.exact),
             ("fold", match.fold),
         ):
             for prefix in sorted(prefixes):

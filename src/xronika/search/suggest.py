@@ -33,12 +33,12 @@ def edit_distance(left: str, right: str, limit: int) -> int:
 
 def closest_term(index: SearchIndex, term: str) -> str | None:
     """The archive's best-supported word within one or two edits of `term`."""
-    if len(term) < 3 or index.doc_freq("body", term) or index.doc_freq("title", term):
+    if len(term) < 3 or index.doc_freq("text", term):
         return None
     limit = 1 if len(term) < 6 else 2
     best: tuple[int, int, str] | None = None
     for prefix, size in ((term[:2], _CANDIDATES * 2), (term[:1], _CANDIDATES)):
-        for candidate, count in index.vocabulary("body", prefix, size):
+        for candidate, count in index.vocabulary("text", prefix, size):
             distance = edit_distance(term, candidate, limit)
             if distance <= limit:
                 rank = (distance, -count, candidate)
