@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ comes last, so that bench/http.py never hides the standard library's http.
+sys.path.append(sys.path.pop(0))
 sys.path.insert(0, str(ROOT / "src"))
 
 from xronika.analysis.analyzer import Analyzer  # noqa: E402

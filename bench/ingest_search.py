@@ -53,6 +53,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+# bench/ comes last, so that bench/http.py never hides the standard library's http.
+sys.path.append(sys.path.pop(0))
+
 from common import corpus_files, data_dir, folder_bytes, machine, percentile, read_records
 
 from xronika.archive import Archive

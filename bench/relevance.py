@@ -38,6 +38,8 @@ from typing import Any
 import tantivy
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ comes last, so that bench/http.py never hides the standard library's http.
+sys.path.append(sys.path.pop(0))
 sys.path.insert(0, str(ROOT / "src"))
 
 from xronika.analysis.fold import fold  # noqa: E402

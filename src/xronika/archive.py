@@ -50,6 +50,7 @@ def index_doc(stored: StoredArticle) -> IndexDoc:
         text=" ".join(title.exact + body.exact),
         stem=" ".join(title.stem + body.stem),
         fold=" ".join(title.fold + body.fold),
+        plain=" ".join(title.plain + body.plain),
         language=article.language,
         script=article.script,
         section=article.section,

@@ -6,7 +6,9 @@ Every word becomes three terms, one per reading the index keeps:
   Azerbaijani Cyrillic transliterated to Latin so both scripts meet in one form;
 - stem: the exact term reduced by the language's stemmer (our own for az, Snowball for
   ru, tr, en and the other languages Snowball knows);
-- fold: the stem as typed without special letters (ə→e, ı→i, ş→s, ё→е …).
+- fold: the stem as typed without special letters (ə→e, ı→i, ş→s, ё→е …);
+- plain: the exact term as typed without special letters, so that a word typed that way
+  still ranks the articles with that very form above its other forms.
 
 Each word gives exactly one term per reading, so positions line up and phrases work in all
 three. `analyzer_for(language)` degrades gracefully: a language without a stemmer keeps
@@ -42,6 +44,7 @@ class Terms(NamedTuple):
     exact: str
     stem: str
     fold: str
+    plain: str
 
 
 class Analysis(NamedTuple):
@@ -50,6 +53,7 @@ class Analysis(NamedTuple):
     exact: list[str]
     stem: list[str]
     fold: list[str]
+    plain: list[str]
 
 
 class Analyzer:
@@ -66,33 +70,39 @@ class Analyzer:
             return found
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        found = self._cache[word] = self._terms(word)
+        exact, stem, folded = self._terms(word)
+        found = self._cache[word] = Terms(exact, stem, folded, fold(exact))
         return found
 
-    def _terms(self, word: str) -> Terms:
+    def _terms(self, word: str) -> tuple[str, str, str]:
         language = self.language
         exact = lower(repair_mixed_script(word), language)
         if language == "az":
             if not exact.isascii():
                 exact = translit.cyrillic_to_latin(exact)
-            return Terms(exact, azerbaijani_stem(exact), azerbaijani_stem(fold(exact)))
+            return exact, azerbaijani_stem(exact), azerbaijani_stem(fold(exact))
         if language == "tr":
             # Snowball's Turkish needs the special letters; the folded reading uses the
             # Turkic suffix rules, which are written to work on folded text.
             assert self._snowball is not None
             stem = self._snowball.stemWord(exact)
-            return Terms(exact, stem, azerbaijani_stem(fold(exact)))
+            return exact, stem, azerbaijani_stem(fold(exact))
         if language == "ru":
             assert self._snowball is not None
             stem = self._snowball.stemWord(exact.replace("ё", "е"))
-            return Terms(exact, stem, fold(stem))
+            return exact, stem, fold(stem)
         stem = self._snowball.stemWord(exact) if self._snowball else exact
-        return Terms(exact, stem, fold(stem))
+        return exact, stem, fold(stem)
 
     def analyse(self, text: str) -> Analysis:
         terms = self.terms
         found = [terms(w) for w in WORD.findall(text)]
-        return Analysis([t[0] for t in found], [t[1] for t in found], [t[2] for t in found])
+        return Analysis(
+            [t[0] for t in found],
+            [t[1] for t in found],
+            [t[2] for t in found],
+            [t[3] for t in found],
+        )
 
 
 @lru_cache(maxsize=64)
@@ -106,6 +116,7 @@ class QueryTerms(NamedTuple):
     exact: frozenset[str]
     stem: frozenset[str]
     fold: frozenset[str]
+    plain: frozenset[str]
 
 
 def query_terms(word: str, languages: tuple[str | None, ...]) -> QueryTerms:
@@ -115,4 +126,5 @@ def query_terms(word: str, languages: tuple[str | None, ...]) -> QueryTerms:
         frozenset(t.exact for t in readings),
         frozenset(t.stem for t in readings),
         frozenset(t.fold for t in readings),
+        frozenset(t.plain for t in readings),
     )

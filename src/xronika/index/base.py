@@ -26,6 +26,7 @@ class IndexDoc:
     text: str  # exact terms of headline and body
     stem: str  # stems of headline and body
     fold: str  # folded stems of headline and body
+    plain: str  # folded exact terms of headline and body
     language: str | None
     script: str | None
     section: str | None
@@ -46,6 +47,7 @@ class TermMatch:
     exact: frozenset[str]
     stem: frozenset[str]
     fold: frozenset[str]
+    plain: frozenset[str] = frozenset()
     fuzzy: bool = False
 
 

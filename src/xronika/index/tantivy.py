@@ -34,9 +34,9 @@ from xronika.index.base import (
     TermMatch,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_FILE = "xronika-index.json"
-TEXT_FIELDS = ("title", "text", "stem", "fold")
+TEXT_FIELDS = ("title", "text", "stem", "fold", "plain")
 KEYWORD_FIELDS = ("id", "language", "script", "section", "source", "tags", "group")
 FACETS = ("language", "section", "source", "year")
 
@@ -45,7 +45,7 @@ FACETS = ("language", "section", "source", "year")
 # statistics per field: a headline-only field would give words rare in headlines (most
 # articles have short ones, many none) an inflated weight. The headline gets a small
 # bonus field of its own instead.
-WEIGHTS = {"title": 0.25, "text": 1.0, "stem": 0.6, "fold": 0.3}
+WEIGHTS = {"title": 0.25, "text": 1.0, "stem": 0.6, "plain": 0.4, "fold": 0.3}
 _FUZZY_WEIGHT = 0.15
 _FOLD_PHRASE_WEIGHT = 0.5
 
@@ -157,6 +157,7 @@ class TantivyIndex:
         document.add_text("text", doc.text)
         document.add_text("stem", doc.stem)
         document.add_text("fold", doc.fold)
+        document.add_text("plain", doc.plain)
         if doc.day is not None:
             document.add_integer("day", doc.day)
             document.add_integer("year", doc.day // 10000)
@@ -268,7 +269,7 @@ class TantivyIndex:
         parts = self._terms("title", match.exact) + self._terms("text", match.exact)
         parts += self._terms("stem", match.stem)
         if not negated:
-            parts += self._terms("fold", match.fold)
+            parts += self._terms("plain", match.plain) + self._terms("fold", match.fold)
         if match.fuzzy and not negated:
             for term in sorted(match.fold):
                 if len(term) >= 5:

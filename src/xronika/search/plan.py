@@ -25,8 +25,8 @@ class Highlighter:
     prefixes: tuple[str, ...]
     fold_prefixes: tuple[str, ...]
 
-    def matches(self, terms: tuple[str, str, str]) -> bool:
-        exact, stem, folded = terms
+    def matches(self, terms: tuple[str, ...]) -> bool:
+        exact, stem, folded = terms[0], terms[1], terms[2]
         if exact in self.exact or stem in self.stem or folded in self.fold:
             return True
         if self.prefixes or self.fold_prefixes:
@@ -49,7 +49,7 @@ def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool)
             folded.add(tuple(t.fold for t in terms))
         return PhraseMatch(frozenset(exact), frozenset(folded))
     found = query_terms(clause.words[0], languages)
-    return TermMatch(found.exact, found.stem, found.fold, fuzzy=fuzzy)
+    return TermMatch(found.exact, found.stem, found.fold, found.plain, fuzzy=fuzzy)
 
 
 def _fold_prefix(exact: str) -> str:
