@@ -7,10 +7,12 @@ article. This module only converts scripts; telling Azerbaijani Cyrillic from Ru
 Kazakh is `is_azerbaijani_cyrillic`, and repairing Cyrillic look-alikes inside Latin words is
 done by the normaliser.
 
-The correspondence is the official one of the 1991 alphabet law (CLDR's Azerbaijani-Latin
-transform agrees): а→a б→b в→v г→q ғ→ğ д→d е→e ә→ə ж→j з→z и→i ы→ı ј→y к→k ҝ→g л→l м→m н→n
-о→o ө→ö п→p р→r с→s т→t у→u ү→ü ф→f х→x һ→h ч→ç ҹ→c ш→ş. Capitals follow Turkic rules:
-И→İ and Ы→I.
+The correspondence is the official one of the Latin alphabet adopted in 1991:
+
+    а→a б→b в→v г→q ғ→ğ д→d е→e ә→ə ж→j з→z и→i ы→ı ј→y к→k ҝ→g л→l м→m н→n
+    о→o ө→ö п→p р→r с→s т→t у→u ү→ü ф→f х→x һ→h ч→ç ҹ→c ш→ş
+
+Capitals follow Turkic rules: И→İ and Ы→I.
 
 Letters outside the Azerbaijani Cyrillic alphabet turn up in Russian loans and names; we spell
 them the way Latin-script Azerbaijani writes such words today, because that is what a reader
@@ -30,6 +32,9 @@ Two more choices come from the data (bench/translit.py measures them):
 - An apostrophe between two Cyrillic letters is dropped: Soviet spelling marked the old
   glottal stop with it (бә'зи, мә'лумат), the current Latin spelling does not (bəzi, məlumat).
   Every other non-Cyrillic character is left as it is.
+
+Text is expected in NFC, as the normaliser leaves it: a decomposed й (и + breve) would keep its
+combining breve after the i.
 """
 
 from __future__ import annotations
@@ -43,49 +48,13 @@ AZ_CYRILLIC_LETTERS: frozenset[str] = frozenset("әҹҝјөүһғӘҸҜЈӨҮҺ�
 _KAZAKH_ONLY_LETTERS: frozenset[str] = frozenset("қңұіҚҢҰІ")
 
 _LOWER: dict[str, str] = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "q",
-    "ғ": "ğ",
-    "д": "d",
-    "е": "e",
-    "ә": "ə",
-    "ж": "j",
-    "з": "z",
-    "и": "i",
-    "ы": "ı",
-    "ј": "y",
-    "к": "k",
-    "ҝ": "g",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "ө": "ö",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ү": "ü",
-    "ф": "f",
-    "х": "x",
-    "һ": "h",
-    "ч": "ç",
-    "ҹ": "c",
-    "ш": "ş",
+    "а": "a", "б": "b", "в": "v", "г": "q", "ғ": "ğ", "д": "d", "е": "e", "ә": "ə", "ж": "j",
+    "з": "z", "и": "i", "ы": "ı", "ј": "y", "к": "k", "ҝ": "g", "л": "l", "м": "m", "н": "n",
+    "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "ü", "ф": "f",
+    "х": "x", "һ": "h", "ч": "ç", "ҹ": "c", "ш": "ş",
     # Russian letters in loans and names (see the module docstring).
-    "й": "y",
-    "э": "e",
-    "ц": "s",
-    "щ": "ş",
-    "ъ": "",
-    "ь": "",
-    "ё": "yo",
-    "ю": "yu",
-    "я": "ya",
-}
+    "й": "y", "э": "e", "ц": "s", "щ": "ş", "ъ": "", "ь": "", "ё": "yo", "ю": "yu", "я": "ya",
+}  # fmt: skip
 
 # Capitals where Unicode's default upper-casing of the Latin letter is wrong for Turkic.
 _TURKIC_UPPER: dict[str, str] = {"i": "İ", "ı": "I"}
@@ -121,7 +90,6 @@ _SIGN_BEFORE_E = re.compile("[ъьЪЬ](?=[еЕ])")
 
 def _sign_as_y(match: re.Match[str]) -> str:
     return "Ј" if match.group().isupper() else "ј"
-
 
 
 def _spell_two_letter_capital(match: re.Match[str]) -> str:
