@@ -37,8 +37,18 @@ def ids(archive: Archive, query: str, **options: Any) -> list[str]:
 
 
 def test_all_words_must_match_by_default(archive: Archive) -> None:
-    assert ids(archive, "carpet baku") == ["r2"]
     assert set(ids(archive, "carpets")) == {"r1", "r2"}
+    both = search(archive, SearchRequest(query="carpets museum"))
+    assert both.hits[0]["id"] == "r1" and both.partial  # the rest have only one of the words
+
+
+def test_articles_with_every_word_come_before_those_with_some(archive: Archive) -> None:
+    result = search(archive, SearchRequest(query="carpets baku"))
+    assert [h["id"] for h in result.hits] == ["r2", "r1"] and result.partial
+    assert result.total == 2
+    second_page = search(archive, SearchRequest(query="carpets baku", limit=1, offset=1))
+    assert [h["id"] for h in second_page.hits] == ["r1"]
+    assert not search(archive, SearchRequest(query="carpets baku", limit=1)).partial
 
 
 def test_when_no_article_has_every_word_the_best_partial_matches_are_returned(
@@ -97,7 +107,7 @@ def test_facets_count_language_section_year_and_source(archive: Archive) -> None
 
 
 def test_snippets_mark_the_matching_words_in_the_original_text(archive: Archive) -> None:
-    [hit] = search(archive, SearchRequest(query="carpet fair")).hits
+    hit = search(archive, SearchRequest(query="carpet fair")).hits[0]
     assert "<mark>carpets</mark>" in hit["snippet"] and "<mark>fair</mark>" in hit["snippet"]
 
 

@@ -46,8 +46,9 @@ def test_an_inflected_form_finds_every_form_and_exact_spellings_rank_first(
 
 
 def test_a_latin_query_finds_an_article_printed_in_cyrillic(sample_archive: Archive) -> None:
-    assert found(sample_archive, "Gəncə xalça sərgisi") == ["sample-az-cyrl-004"]
-    assert found(sample_archive, "gence xalca") == ["sample-az-cyrl-004"]
+    for query in ("Gəncə xalça sərgisi", "gence xalca sergisi", "xalça"):
+        result = search(sample_archive, SearchRequest(query=query))
+        assert result.hits[0]["id"] == "sample-az-cyrl-004"
 
 
 def test_a_cyrillic_query_finds_an_article_printed_in_latin(sample_archive: Archive) -> None:

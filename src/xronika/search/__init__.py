@@ -8,6 +8,7 @@ result says so (`partial`). Facets are counted over the same query and filters.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from xronika import settings
 from xronika.archive import Archive
 from xronika.errors import UsageError
-from xronika.index.base import Filters, Plan, Sort
+from xronika.index.base import Filters, IndexResult, Plan, Sort
 from xronika.search.highlight import snippet
 from xronika.search.plan import build_plan, highlighter
 from xronika.search.query import ParsedQuery, parse
@@ -143,18 +144,20 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
     if parsed.empty and sort is Sort.RELEVANCE:
         sort = Sort.NEWEST  # nothing to rank by: show the newest first
 
-    def plan(**options: bool) -> Plan:
-        return build_plan(
-            parsed, languages, filters, sort, request.limit, request.offset,
-            facets=request.facets, **options,
-        )  # fmt: skip
+    def plan(
+        offset: int = request.offset,
+        limit: int = request.limit,
+        facets: bool = request.facets,
+        **options: bool,
+    ) -> Plan:
+        return build_plan(parsed, languages, filters, sort, limit, offset, facets=facets, **options)
 
     found = archive.index.search(plan())
     strict_total = found.total
     partial = False
-    if found.total == 0 and len(parsed.groups) > 1:
-        found = archive.index.search(plan(any_group=True))
-        partial = found.total > 0
+    end = request.offset + request.limit
+    if found.total < end and len(parsed.groups) > 1:
+        found, partial = _fill_with_partial_matches(archive, plan, found, request)
     words = sum(len(g) for g in parsed.groups)
     if found.total < FEW and 0 < words <= FUZZY_WORDS:
         fuzzy = archive.index.search(plan(fuzzy=True, any_group=partial))
@@ -197,6 +200,26 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
         suggestion=suggestion,
         partial=partial,
     )
+
+
+def _fill_with_partial_matches(
+    archive: Archive, plan: Callable[..., Plan], strict: IndexResult, request: SearchRequest
+) -> tuple[IndexResult, bool]:
+    """Articles with every word first, then those with some of them, best first.
+
+    Used when the articles with every word do not fill the page: long queries (a headline,
+    a question) often have one word the right article lacks.
+    """
+    end = request.offset + request.limit
+    full = strict.hits
+    if strict.total and request.offset:
+        full = archive.index.search(plan(offset=0, limit=strict.total, facets=False)).hits
+    broad = archive.index.search(plan(offset=0, limit=end + strict.total, any_group=True))
+    seen = {hit.key for hit in full}
+    merged = [*full, *(hit for hit in broad.hits if hit.key not in seen)]
+    page = merged[request.offset : end]
+    partial = any(hit.key not in seen for hit in page)
+    return IndexResult(max(broad.total, strict.total), page, broad.facets or strict.facets), partial
 
 
 def _suggest(archive: Archive, parsed: ParsedQuery, query: str) -> str | None:
