@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA := archive
 
-.PHONY: run test install lint types bench clean
+.PHONY: run test install lint types browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "xronika needs Python 3.11 or newer")'
@@ -32,7 +32,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-test: lint types
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: lint types browser
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

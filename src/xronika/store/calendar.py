@@ -89,6 +89,24 @@ class Calendar:
         )
         return [Count(int(d), int(n)) for d, n in rows]
 
+    def days_of_year(self) -> list[tuple[int, int]]:
+        """Every (month, day) on which some year has articles, in calendar order."""
+        rows = self._rows(
+            "SELECT DISTINCT substr(day, 6, 5) AS md FROM articles "
+            "WHERE day IS NOT NULL ORDER BY md"
+        )
+        return [(int(row[0][:2]), int(row[0][3:])) for row in rows]
+
+    def first_of_days(self, year: int, month: int) -> dict[int, int]:
+        """One article key per day of the month that has articles (the first stored)."""
+        start, end = _month_bounds(year, month)
+        rows = self._rows(
+            "SELECT substr(day, 9, 2), min(key) FROM articles "
+            "WHERE day >= ? AND day < ? GROUP BY day",
+            (start, end),
+        )
+        return {int(d): int(k) for d, k in rows}
+
     def undated(self) -> int:
         return int(self._one("SELECT count(*) FROM articles WHERE day IS NULL"))
 

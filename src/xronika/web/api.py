@@ -55,9 +55,11 @@ def _paging(limits: Limits) -> Callable[..., tuple[int, int]]:
 def router(archive: Archive, chronicle: Chronicle, limits: Limits) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
     paging = _paging(limits)
+    read_search = Depends(search_parameters(limits))
+    suggest_format = Query(SuggestFormat.json, description="json, or opensearch for browsers")
 
     @api.get("/search", response_model=schemas.SearchResponse)
-    def api_search(params: SearchParams = Depends(search_parameters(limits))) -> JSONResponse:
+    def api_search(params: SearchParams = read_search) -> JSONResponse:
         """Search the archive: the same object as `xronika search --json`."""
         return JSONResponse(search(archive, params.request()).to_json())
 
@@ -120,7 +122,7 @@ def router(archive: Archive, chronicle: Chronicle, limits: Limits) -> APIRouter:
     )
     def api_suggest(
         q: str = Query("", max_length=limits.query_chars),
-        format: SuggestFormat = Query(SuggestFormat.json),
+        format: SuggestFormat = suggest_format,
     ) -> JSONResponse:
         """Completions of the query's last word from the archive's own headlines."""
         found = suggestions(archive, q)

@@ -7,6 +7,7 @@ a date that cannot exist is a 404 page that says why (see `chronicle.parse_*`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Query, Request
@@ -36,6 +37,10 @@ def _check_page(page: int, pages: int, path: str) -> None:
         )
 
 
+def _page_url(path: str) -> Callable[[int], str]:
+    return lambda page: path if page == 1 else f"{path}?page={page}"
+
+
 def router(chronicle: Chronicle, pages: Pages) -> APIRouter:
     browsing = APIRouter(include_in_schema=False)
 
@@ -52,7 +57,8 @@ def router(chronicle: Chronicle, pages: Pages) -> APIRouter:
     def month_page(request: Request, year: str, month: str) -> HTMLResponse:
         y = parse_year(year)
         view = chronicle.month(y, parse_month(y, month))
-        return pages.render(request, "month.html", {"view": view})
+        context = {"view": view, "headlines": chronicle.headlines(view)}
+        return pages.render(request, "month.html", context)
 
     @browsing.get("/archive/{year}/{month}/{day}", response_class=HTMLResponse)
     def day_page(
@@ -62,7 +68,11 @@ def router(chronicle: Chronicle, pages: Pages) -> APIRouter:
         when = parse_day(y, parse_month(y, month), day)
         view = chronicle.day(when, page)
         _check_page(page, view.pages, request.url.path)
-        context = {"view": view, "pages": page_numbers(page, view.pages)}
+        context = {
+            "view": view,
+            "pages": page_numbers(page, view.pages),
+            "page_url": _page_url(request.url.path),
+        }
         return pages.render(request, "day.html", context)
 
     @browsing.get("/on-this-day")
@@ -84,7 +94,12 @@ def router(chronicle: Chronicle, pages: Pages) -> APIRouter:
             around[0] = date(2000, 12, 31)
         if around[1].year != 2000:
             around[1] = date(2000, 1, 1)
-        context = {"view": view, "pages": page_numbers(page, view.pages), "around": around}
+        context = {
+            "view": view,
+            "pages": page_numbers(page, view.pages),
+            "page_url": _page_url(request.url.path),
+            "around": around,
+        }
         return pages.render(request, "on_this_day.html", context)
 
     return browsing

@@ -295,6 +295,16 @@ class Chronicle:
             self.calendar.month_after(year, month),
         )
 
+    def headlines(self, view: MonthView) -> list[tuple[int, Item]]:
+        """A headline for each day of the month that has articles, in day order."""
+        firsts = self.calendar.first_of_days(view.year, view.month)
+        stored = self.archive.store.by_keys(list(firsts.values()))
+        return [
+            (day, Item(stored[key].article, _day(stored[key].day)))
+            for day, key in sorted(firsts.items())
+            if key in stored
+        ]
+
     def latest_month(self) -> MonthView | None:
         latest = self.calendar.latest_day()
         return self.month(latest.year, latest.month) if latest else None
@@ -318,6 +328,13 @@ class Chronicle:
         return OnThisDayView(
             month, day, items(self.archive, found.keys), found.total, page, per_page
         )
+
+    def anniversary(self, today: date) -> tuple[int, int]:
+        """Today as (month, day) when the archive has articles from it in some year;
+        else the next day of the year that has, so the home page always has a story."""
+        days = self.calendar.days_of_year()
+        wanted = (today.month, today.day)
+        return next((d for d in days if d >= wanted), days[0] if days else wanted)
 
     def latest(self, limit: int, section: str | None = None) -> list[Item]:
         return items(self.archive, self.calendar.latest(limit, section))

@@ -24,38 +24,30 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemaps protocol allows
 
 
-def _o(tag: str) -> str:
-    return f"{{{OPENSEARCH}}}{tag}"
-
-
-def _s(tag: str) -> str:
-    return f"{{{SITEMAP}}}{tag}"
-
-
 def opensearch(base: str) -> ET.Element:
-    root = ET.Element(_o("OpenSearchDescription"))
-    xmldoc.child(root, _o("ShortName"), "xronika")
-    xmldoc.child(root, _o("Description"), "Search the xronika news archive")
-    xmldoc.child(root, _o("InputEncoding"), "UTF-8")
-    xmldoc.child(root, _o("Image"), f"{base}/static/favicon.svg", type="image/svg+xml")
+    root = xmldoc.document("OpenSearchDescription", OPENSEARCH)
+    xmldoc.child(root, "ShortName", "xronika")
+    xmldoc.child(root, "Description", "Search the xronika news archive")
+    xmldoc.child(root, "InputEncoding", "UTF-8")
+    xmldoc.child(root, "Image", f"{base}/static/favicon.svg", type="image/svg+xml")
     xmldoc.child(
-        root, _o("Url"), type="text/html", method="get", template=f"{base}/search?q={{searchTerms}}"
+        root, "Url", type="text/html", method="get", template=f"{base}/search?q={{searchTerms}}"
     )
     xmldoc.child(
         root,
-        _o("Url"),
+        "Url",
         type="application/atom+xml",
         template=f"{base}/search.atom?q={{searchTerms}}",
     )
     xmldoc.child(
         root,
-        _o("Url"),
+        "Url",
         type="application/x-suggestions+json",
         template=f"{base}/api/suggest?format=opensearch&q={{searchTerms}}",
     )
     xmldoc.child(
         root,
-        _o("Url"),
+        "Url",
         rel="self",
         type="application/opensearchdescription+xml",
         template=f"{base}/opensearch.xml",
@@ -64,10 +56,10 @@ def opensearch(base: str) -> ET.Element:
 
 
 def _url(parent: ET.Element, loc: str, lastmod: str | None = None) -> None:
-    entry = ET.SubElement(parent, _s("url"))
-    xmldoc.child(entry, _s("loc"), loc)
+    entry = ET.SubElement(parent, "url")
+    xmldoc.child(entry, "loc", loc)
     if lastmod:
-        xmldoc.child(entry, _s("lastmod"), xmldoc.timestamp(xmldoc.store_time(lastmod)))
+        xmldoc.child(entry, "lastmod", xmldoc.timestamp(xmldoc.store_time(lastmod)))
 
 
 class Sitemaps:
@@ -88,7 +80,7 @@ class Sitemaps:
 
     def urlset(self, base: str, page: int | None) -> ET.Element:
         """One file: the fixed pages (page None) or one page of articles, or all when small."""
-        root = ET.Element(_s("urlset"))
+        root = xmldoc.document("urlset", SITEMAP)
         if page is None:
             for path in self.fixed():
                 _url(root, base + path)
@@ -99,15 +91,15 @@ class Sitemaps:
         return root
 
     def index(self, base: str) -> ET.Element:
-        root = ET.Element(_s("sitemapindex"))
-        entry = ET.SubElement(root, _s("sitemap"))
-        xmldoc.child(entry, _s("loc"), f"{base}/sitemaps/pages.xml")
+        root = xmldoc.document("sitemapindex", SITEMAP)
+        entry = ET.SubElement(root, "sitemap")
+        xmldoc.child(entry, "loc", f"{base}/sitemaps/pages.xml")
         for page in range(1, self.pages() + 1):
-            entry = ET.SubElement(root, _s("sitemap"))
-            xmldoc.child(entry, _s("loc"), f"{base}/sitemaps/articles-{page}.xml")
+            entry = ET.SubElement(root, "sitemap")
+            xmldoc.child(entry, "loc", f"{base}/sitemaps/articles-{page}.xml")
             lastmod = self.calendar.sitemap_lastmod(SITEMAP_LIMIT, (page - 1) * SITEMAP_LIMIT)
             if lastmod:
-                xmldoc.child(entry, _s("lastmod"), xmldoc.timestamp(xmldoc.store_time(lastmod)))
+                xmldoc.child(entry, "lastmod", xmldoc.timestamp(xmldoc.store_time(lastmod)))
         return root
 
 
@@ -120,22 +112,20 @@ def router(archive: Archive) -> APIRouter:
 
     @discovery.get("/opensearch.xml")
     def opensearch_description(request: Request) -> Response:
-        return xmldoc.respond(
-            opensearch(base(request)), "application/opensearchdescription+xml", OPENSEARCH
-        )
+        return xmldoc.respond(opensearch(base(request)), "application/opensearchdescription+xml")
 
     @discovery.get("/sitemap.xml")
     def sitemap(request: Request) -> Response:
         if sitemaps.single():
-            return xmldoc.respond(sitemaps.urlset(base(request), None), "application/xml", SITEMAP)
-        return xmldoc.respond(sitemaps.index(base(request)), "application/xml", SITEMAP)
+            return xmldoc.respond(sitemaps.urlset(base(request), None), "application/xml")
+        return xmldoc.respond(sitemaps.index(base(request)), "application/xml")
 
     @discovery.get("/sitemaps/pages.xml")
     def sitemap_pages(request: Request) -> Response:
-        root = ET.Element(_s("urlset"))
+        root = xmldoc.document("urlset", SITEMAP)
         for path in sitemaps.fixed():
             _url(root, base(request) + path)
-        return xmldoc.respond(root, "application/xml", SITEMAP)
+        return xmldoc.respond(root, "application/xml")
 
     @discovery.get("/sitemaps/articles-{page}.xml")
     def sitemap_articles(request: Request, page: str) -> Response:
@@ -146,11 +136,10 @@ def router(archive: Archive) -> APIRouter:
                 key="not_found",
                 hint="start from /sitemap.xml",
             )
-        return xmldoc.respond(sitemaps.urlset(base(request), number), "application/xml", SITEMAP)
+        return xmldoc.respond(sitemaps.urlset(base(request), number), "application/xml")
 
     @discovery.get("/robots.txt")
     def robots(request: Request) -> PlainTextResponse:
         return PlainTextResponse(f"User-agent: *\nAllow: /\nSitemap: {base(request)}/sitemap.xml\n")
 
     return discovery
-

@@ -58,7 +58,9 @@ def wants_json(request: Request) -> bool:
 
 def _from_http(error: HTTPException) -> XronikaError:
     if error.status_code == 404:
-        return NotFound("there is nothing at this address", hint="check the URL")
+        return PageNotFound(
+            "there is nothing at this address", key="not_found", hint="check the URL"
+        )
     if error.status_code == 405:
         return MethodNotAllowed("this address does not take that method", hint="use GET")
     failure = XronikaError(str(error.detail))
@@ -71,8 +73,9 @@ def _from_validation(error: RequestValidationError) -> UsageError:
     problems = []
     where = None
     for item in error.errors():
+        # ("query", "year", 0) names the parameter "year" (0 is which of its values).
         location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
-        name = ".".join(location) or "request"
+        name = location[0] if location else "request"
         where = where or name
         problems.append(f"{name}: {item.get('msg', 'invalid value')}")
     return UsageError(

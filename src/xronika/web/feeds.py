@@ -32,10 +32,6 @@ FEED_SIZE = 50
 SEARCH_FEED_SIZE = 20
 
 
-def _a(tag: str) -> str:
-    return f"{{{ATOM}}}{tag}"
-
-
 def _summary(body: str) -> str:
     words = body.split("\n\n", 1)[0].split()
     return " ".join(words[: LEAD_WORDS * 2]) + (" …" if len(words) > LEAD_WORDS * 2 else "")
@@ -44,28 +40,28 @@ def _summary(body: str) -> str:
 def _entry(feed: ET.Element, base: str, stored: StoredArticle) -> datetime:
     """Append one article; return when it was last updated (for the feed's own date)."""
     article = stored.article
-    entry = ET.SubElement(feed, _a("entry"))
+    entry = ET.SubElement(feed, "entry")
     if article.language:
         entry.set(xmldoc.XML_LANG, article.language)
     page = f"{base}/articles/{quote(article.id, safe='')}"
-    xmldoc.child(entry, _a("id"), page)
-    xmldoc.child(entry, _a("title"), article.title, type="text")
-    xmldoc.child(entry, _a("link"), rel="alternate", type="text/html", href=page)
+    xmldoc.child(entry, "id", page)
+    xmldoc.child(entry, "title", article.title, type="text")
+    xmldoc.child(entry, "link", rel="alternate", type="text/html", href=page)
     original = web_link(article.url)
     if original:
-        xmldoc.child(entry, _a("link"), rel="related", href=original)
+        xmldoc.child(entry, "link", rel="related", href=original)
     updated = xmldoc.store_time(stored.updated)
     published = article.published_date
     if published:
-        xmldoc.child(entry, _a("published"), xmldoc.timestamp(published.instant))
-    xmldoc.child(entry, _a("updated"), xmldoc.timestamp(updated))
+        xmldoc.child(entry, "published", xmldoc.timestamp(published.instant))
+    xmldoc.child(entry, "updated", xmldoc.timestamp(updated))
     for name in article.authors or ((article.source,) if article.source else ()):
-        author = ET.SubElement(entry, _a("author"))
-        xmldoc.child(author, _a("name"), name)
+        author = ET.SubElement(entry, "author")
+        xmldoc.child(author, "name", name)
     for term in (article.section, *article.tags):
         if term:
-            xmldoc.child(entry, _a("category"), term=term)
-    xmldoc.child(entry, _a("summary"), _summary(article.body), type="text")
+            xmldoc.child(entry, "category", term=term)
+    xmldoc.child(entry, "summary", _summary(article.body), type="text")
     return updated
 
 
@@ -74,21 +70,21 @@ def atom(
 ) -> Response:
     """A whole feed; `alternate` is the page (path and query) the feed mirrors."""
     base = str(request.base_url).rstrip("/")
-    feed = ET.Element(_a("feed"))
+    feed = xmldoc.document("feed", ATOM)
     self_url = str(request.url)
-    xmldoc.child(feed, _a("id"), self_url)
-    xmldoc.child(feed, _a("title"), title, type="text")
-    xmldoc.child(feed, _a("link"), rel="self", type="application/atom+xml", href=self_url)
-    xmldoc.child(feed, _a("link"), rel="alternate", type="text/html", href=base + alternate)
-    author = ET.SubElement(feed, _a("author"))
-    xmldoc.child(author, _a("name"), "xronika")
-    xmldoc.child(feed, _a("generator"), "xronika")
-    updated_at = ET.SubElement(feed, _a("updated"))
+    xmldoc.child(feed, "id", self_url)
+    xmldoc.child(feed, "title", title, type="text")
+    xmldoc.child(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    xmldoc.child(feed, "link", rel="alternate", type="text/html", href=base + alternate)
+    author = ET.SubElement(feed, "author")
+    xmldoc.child(author, "name", "xronika")
+    xmldoc.child(feed, "generator", "xronika")
+    updated_at = ET.SubElement(feed, "updated")
     newest = datetime(1970, 1, 1, tzinfo=UTC)
     for stored in articles:
         newest = max(newest, _entry(feed, base, stored))
     updated_at.text = xmldoc.timestamp(newest)
-    return xmldoc.respond(feed, ATOM_TYPE, ATOM)
+    return xmldoc.respond(feed, ATOM_TYPE)
 
 
 def _stored(archive: Archive, keys: Sequence[int]) -> list[StoredArticle]:
@@ -99,6 +95,7 @@ def _stored(archive: Archive, keys: Sequence[int]) -> list[StoredArticle]:
 def router(archive: Archive, limits: Limits) -> APIRouter:
     feeds = APIRouter(include_in_schema=False)
     calendar = Calendar(archive.store)
+    read_search = Depends(search_parameters(limits))
 
     @feeds.get("/feeds/latest.atom")
     def latest(request: Request) -> Response:
@@ -118,9 +115,7 @@ def router(archive: Archive, limits: Limits) -> APIRouter:
         return atom(request, f"xronika: {section}", alternate, _stored(archive, keys))
 
     @feeds.get("/search.atom")
-    def search_feed(
-        request: Request, params: SearchParams = Depends(search_parameters(limits))
-    ) -> Response:
+    def search_feed(request: Request, params: SearchParams = read_search) -> Response:
         if "sort" not in request.query_params:
             params = replace(params, sort="newest")
         if "per_page" not in request.query_params:

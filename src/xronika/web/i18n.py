@@ -9,6 +9,7 @@ dates, numbers and language names come from Babel's CLDR data, so "20 yanvar 202
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,6 +21,9 @@ from babel.numbers import format_decimal
 
 from xronika.model import parse_published
 from xronika.web.messages import MESSAGES, PLURALS
+
+# The class below has a method called `date`; inside it, this alias names the type.
+Day = date
 
 LOCALES = ("az", "en", "ru")
 DEFAULT_LOCALE = "az"
@@ -79,8 +83,12 @@ class Translator:
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
 
-    def date(self, day: date, style: str = "long") -> str:
+    def date(self, day: Day, style: str = "long") -> str:
         return format_date(day, style, locale=self.locale)
+
+    def full_date(self, day: Day) -> str:
+        """The date with its weekday, as a page heading ("Понедельник, 20 января 2020 г.")."""
+        return _capital(format_date(day, "full", locale=self.locale), self.locale)
 
     def published(self, text: str | None) -> str:
         """A publication date as stated (with its time of day when the source gave one)."""
@@ -95,6 +103,14 @@ class Translator:
             shown += ", " + self.time(datetime.fromisoformat(stated.text))
         return shown
 
+    def clock(self, text: str | None) -> str:
+        """Only the time of day a source stated ("" when it gave a date alone)."""
+        try:
+            stated = parse_published(text) if text else None
+        except ValueError:
+            return ""
+        return self.time(datetime.fromisoformat(stated.text)) if stated and stated.has_time else ""
+
     def time(self, moment: datetime) -> str:
         # Only the wall-clock time as the source stated it: no conversion to any zone.
         return format_time(moment.time().replace(tzinfo=None), "short", locale=self.locale)
@@ -102,10 +118,12 @@ class Translator:
     def month(self, month: int) -> str:
         """The month's name as a heading would show it ("Yanvar", "January", "Январь")."""
         names = get_month_names("wide", context="stand-alone", locale=self.locale)
-        return _capital(names[month])
+        return _capital(names[month], self.locale)
 
     def month_year(self, year: int, month: int) -> str:
-        return _capital(format_skeleton("yMMMM", date(year, month, 1), locale=self.locale))
+        return _capital(
+            format_skeleton("yMMMM", date(year, month, 1), locale=self.locale), self.locale
+        )
 
     def day_month(self, month: int, day: int) -> str:
         # 2000 is a leap year, so 29 February has a date to format.
@@ -116,7 +134,9 @@ class Translator:
         short = get_day_names("abbreviated", context="stand-alone", locale=self.locale)
         wide = get_day_names("wide", context="stand-alone", locale=self.locale)
         first = self.first_weekday()
-        return [(short[(first + i) % 7], _capital(wide[(first + i) % 7])) for i in range(7)]
+        return [
+            (short[(first + i) % 7], _capital(wide[(first + i) % 7], self.locale)) for i in range(7)
+        ]
 
     def first_weekday(self) -> int:
         """0 for Monday … 6 for Sunday, as the locale's calendars start."""
@@ -130,15 +150,38 @@ class Translator:
             name = _babel(self.locale).languages.get(code) or Locale.parse(code).english_name
         except (UnknownLocaleError, ValueError):
             name = None
-        return _capital(name) if name else code
+        return _capital(name, self.locale) if name else code
+
+    def script(self, code: str) -> str:
+        """A script's name for this reader ("latın", "Cyrillic", "кириллица")."""
+        name = _babel(self.locale).scripts.get(code)
+        return _capital(name, self.locale) if name else code
+
+    def filter_value(self, parameter: str, value: str) -> str:
+        """A search filter's value as a reader reads it (language codes become names)."""
+        return self.language(value) if parameter == "lang" else value
 
     def locale_name(self, locale: str) -> str:
         """A locale's own name for itself, for the language switcher."""
-        return _capital(_babel(locale).get_display_name(locale) or locale)
+        return _capital(_babel(locale).get_display_name(locale) or locale, locale)
 
 
-def _capital(text: str) -> str:
+def _capital(text: str, locale: str | None = None) -> str:
+    """The text with a capital first letter, Turkic style where the locale is az."""
+    if locale in ("az", "tr") and text[:1] == "i":
+        return "İ" + text[1:]  # str.upper() would give the dotless "I"
     return text[:1].upper() + text[1:]
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def guessed_language(language: str | None, text: str) -> str | None:
+    """The BCP 47 tag for text whose script is not recorded (a search hit): Azerbaijani
+    in Cyrillic letters is told apart, since it needs other fonts than the Latin."""
+    if language == "az" and _CYRILLIC.search(text):
+        return "az-Cyrl"
+    return language
 
 
 def content_language(language: str | None, script: str | None) -> str | None:

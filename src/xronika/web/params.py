@@ -7,14 +7,20 @@ links a results page needs (add a filter, remove it, sort, turn the page). Query
 filters live in the URL, so every search is shareable and the back button works.
 """
 
+# FastAPI declares parameters through defaults (`= Query(...)`); their bounds come from the
+# settings when the app is built, so they cannot be module-level constants.
+# ruff: noqa: B008
+
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Query
+from pydantic import Field
 
 from xronika import settings
 from xronika.errors import UsageError
@@ -24,6 +30,11 @@ DEFAULT_PAGE_SIZE = 10
 MAX_FILTER_VALUES = 20
 MAX_FILTER_CHARS = 200
 FILTERS = ("lang", "section", "source", "tag", "year")
+# Empty is allowed: a search form sends `from=` when its date field is left blank.
+DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
+
+FilterValue = Annotated[str, Field(max_length=MAX_FILTER_CHARS)]
+Year = Annotated[int, Field(ge=1, le=9999)]
 
 
 class SortOrder(enum.StrEnum):
@@ -93,9 +104,7 @@ class SearchParams:
 
     @property
     def filtered(self) -> bool:
-        return any(getattr(self, name) for name in FILTERS) or bool(
-            self.date_from or self.date_to
-        )
+        return any(getattr(self, name) for name in FILTERS) or bool(self.date_from or self.date_to)
 
     def active(self) -> list[tuple[str, str]]:
         """Every filter in force as (parameter, value), in a stable order."""
@@ -114,14 +123,18 @@ class SearchParams:
     def adding(self, name: str, value: object) -> SearchParams:
         if self.has(name, value):
             return replace(self, page=1)
-        wanted = (*getattr(self, name), int(str(value)) if name == "year" else str(value))
-        return replace(self, page=1, **{name: wanted})
+        changes: dict[str, Any] = {
+            name: (*getattr(self, name), int(str(value)) if name == "year" else str(value))
+        }
+        return replace(self, page=1, **changes)
 
     def removing(self, name: str, value: object) -> SearchParams:
+        changes: dict[str, Any]
         if name in ("from", "to"):
-            return replace(self, page=1, **{f"date_{name}": ""})
-        kept = tuple(v for v in getattr(self, name) if str(v) != str(value))
-        return replace(self, page=1, **{name: kept})
+            changes = {f"date_{name}": ""}
+        else:
+            changes = {name: tuple(v for v in getattr(self, name) if str(v) != str(value))}
+        return replace(self, page=1, **changes)
 
     def unfiltered(self) -> SearchParams:
         return SearchParams(q=self.q, sort=self.sort, per_page=self.per_page, limits=self.limits)
@@ -131,6 +144,9 @@ class SearchParams:
 
     def at_page(self, page: int) -> SearchParams:
         return replace(self, page=page)
+
+    def page_url(self, page: int) -> str:
+        return self.at_page(page).url()
 
     def with_query(self, q: str) -> SearchParams:
         return replace(self, q=q, page=1)
@@ -154,26 +170,9 @@ class SearchParams:
         return f"{path}?{query}" if query else path
 
 
-def _clean(values: list[str] | None, name: str) -> tuple[str, ...]:
-    kept = tuple(v.strip() for v in values or () if v.strip())
-    if len(kept) > MAX_FILTER_VALUES:
-        raise UsageError(f"too many {name} values (at most {MAX_FILTER_VALUES})", where=name)
-    for value in kept:
-        if len(value) > MAX_FILTER_CHARS:
-            raise UsageError(
-                f"a {name} value is longer than {MAX_FILTER_CHARS} characters", where=name
-            )
-    return kept
-
-
-def _years(values: list[int] | None) -> tuple[int, ...]:
-    years = tuple(values or ())
-    for year in years:
-        if not 1 <= year <= 9999:
-            raise UsageError(f"year {year} is out of range", where="year", hint="use 1–9999")
-    if len(years) > MAX_FILTER_VALUES:
-        raise UsageError(f"too many year values (at most {MAX_FILTER_VALUES})", where="year")
-    return years
+def _clean(values: list[str] | None) -> tuple[str, ...]:
+    """Filter values without surrounding space; a blank value (an empty form field) is none."""
+    return tuple(v.strip() for v in values or () if v.strip())
 
 
 def search_parameters(limits: Limits) -> Callable[..., SearchParams]:
@@ -185,18 +184,30 @@ def search_parameters(limits: Limits) -> Callable[..., SearchParams]:
 
     def read(
         q: str = Query(
-            "", max_length=limits.query_chars, description="the query (query language as in the CLI)"
+            "",
+            max_length=limits.query_chars,
+            description="the query (query language as in the CLI)",
         ),
-        lang: list[str] | None = Query(None, description="language codes, e.g. az, ru"),
-        section: list[str] | None = Query(None, description="sections, as the archive names them"),
-        source: list[str] | None = Query(None, description="sources (publications)"),
-        tag: list[str] | None = Query(None, description="tags"),
-        year: list[int] | None = Query(None, description="publication years"),
+        lang: list[FilterValue] | None = Query(
+            None, max_length=MAX_FILTER_VALUES, description="language codes, e.g. az, ru"
+        ),
+        section: list[FilterValue] | None = Query(
+            None, max_length=MAX_FILTER_VALUES, description="sections, as the archive names them"
+        ),
+        source: list[FilterValue] | None = Query(
+            None, max_length=MAX_FILTER_VALUES, description="sources (publications)"
+        ),
+        tag: list[FilterValue] | None = Query(
+            None, max_length=MAX_FILTER_VALUES, description="tags"
+        ),
+        year: list[Year] | None = Query(
+            None, max_length=MAX_FILTER_VALUES, description="publication years"
+        ),
         date_from: str | None = Query(
-            None, alias="from", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD"
+            None, alias="from", pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD"
         ),
         date_to: str | None = Query(
-            None, alias="to", max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD"
+            None, alias="to", pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD"
         ),
         sort: SortOrder = Query(SortOrder.relevance),
         page: int = Query(1, ge=1, le=limits.deepest_page),
@@ -204,11 +215,11 @@ def search_parameters(limits: Limits) -> Callable[..., SearchParams]:
     ) -> SearchParams:
         return SearchParams(
             q=q.strip(),
-            lang=tuple(v.lower() for v in _clean(lang, "lang")),
-            section=_clean(section, "section"),
-            source=_clean(source, "source"),
-            tag=_clean(tag, "tag"),
-            year=_years(year),
+            lang=tuple(v.lower() for v in _clean(lang)),
+            section=_clean(section),
+            source=_clean(source),
+            tag=_clean(tag),
+            year=tuple(year or ()),
             date_from=(date_from or "").strip(),
             date_to=(date_to or "").strip(),
             sort=sort.value,

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xronika.archive import Archive
-from xronika.errors import NotFound, UsageError
+from xronika.errors import UsageError
 from xronika.search import SearchResult, search
 from xronika.web.chronicle import Chronicle, article_day
+from xronika.web.errors import PageNotFound
 from xronika.web.i18n import COOKIE, COOKIE_MAX_AGE, LOCALES
 from xronika.web.params import Limits, SearchParams, search_parameters
 from xronika.web.suggest import more_like_this
@@ -50,25 +51,26 @@ def safe_next(target: str | None) -> str:
 
 def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits) -> APIRouter:
     reading = APIRouter(include_in_schema=False)
+    read_search = Depends(search_parameters(limits))
 
     @reading.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         today = date.today()
-        teaser = chronicle.on_this_day(today.month, today.day, 1, TEASER_SIZE)
+        month, day = chronicle.anniversary(today)
+        teaser = chronicle.on_this_day(month, day, 1, TEASER_SIZE)
         sections = chronicle.calendar.sections()[:SECTIONS_ON_HOME]
         context = {
             "latest": chronicle.latest(LATEST_ON_HOME),
             "sections": sections,
             "month": chronicle.latest_month(),
             "teaser": teaser,
+            "teaser_is_today": (month, day) == (today.month, today.day),
             "total": archive.store.count(),
         }
         return pages.render(request, "home.html", context)
 
     @reading.get("/search", response_class=HTMLResponse)
-    def search_page(
-        request: Request, params: SearchParams = Depends(search_parameters(limits))
-    ) -> HTMLResponse:
+    def search_page(request: Request, params: SearchParams = read_search) -> HTMLResponse:
         result: SearchResult | None = None
         problem: UsageError | None = None
         try:
@@ -92,7 +94,12 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
         stored = archive.store.get(article_id)
         if stored is None:
-            raise NotFound(f"no article with id {article_id!r}", hint="search the archive")
+            raise PageNotFound(
+                f"no article with id {article_id!r}",
+                key="article_not_found",
+                values={"id": article_id},
+                hint="search the archive",
+            )
         article = stored.article
         translations = chronicle.translations(article)
         related = {item.article.id for item in translations}
@@ -109,7 +116,9 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
     def choose_locale(locale: str, next: str | None = Query(None)) -> RedirectResponse:
         """Remember the reader's interface language and go back where they were."""
         if locale not in LOCALES:
-            raise NotFound(f"no interface language {locale!r}", hint="use az, en or ru")
+            raise PageNotFound(
+                f"no interface language {locale!r}", key="not_found", hint="use az, en or ru"
+            )
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(COOKIE, locale, max_age=COOKIE_MAX_AGE, samesite="lax", path="/")
         return response

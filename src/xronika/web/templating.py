@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from xronika.web.i18n import COOKIE, LOCALES, Translator, content_language, negotiate
+from xronika.web.i18n import (
+    COOKIE,
+    LOCALES,
+    Translator,
+    content_language,
+    guessed_language,
+    negotiate,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -85,18 +93,20 @@ def build_environment() -> Environment:
     versions = _static_versions()
     env.globals["static"] = lambda name: f"/static/{name}?v={versions.get(name, '0')}"
     env.globals["locales"] = LOCALES
+    env.globals["date"] = date
     env.filters["marked"] = marked
     env.filters["paragraphs"] = paragraphs
     env.filters["web_link"] = web_link
     env.filters["host"] = host_of
-    env.filters["content_lang"] = lambda article: content_language(
-        article.language, article.script
-    )
+    env.filters["content_lang"] = lambda article: content_language(article.language, article.script)
+    env.filters["hit_lang"] = lambda hit: guessed_language(hit["language"], hit["title"])
     return env
 
 
 def translator_for(request: Request) -> Translator:
-    return Translator(negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language")))
+    return Translator(
+        negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
+    )
 
 
 def current_url(request: Request) -> str:

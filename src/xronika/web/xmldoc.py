@@ -40,9 +40,11 @@ def store_time(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def respond(root: ET.Element, media_type: str, namespace: str) -> Response:
-    """Serialise with `namespace` as the default one (no ns0: prefixes)."""
-    body = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=namespace
-    )
+def document(tag: str, namespace: str) -> ET.Element:
+    """A root element declaring `namespace` as the default, so no element needs a prefix."""
+    return ET.Element(tag, {"xmlns": namespace})
+
+
+def respond(root: ET.Element, media_type: str) -> Response:
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type=media_type, headers={"X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,1 @@
+"""Helpers for the browser tests: a real server on loopback and Debian's Chromium."""
