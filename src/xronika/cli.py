@@ -86,18 +86,29 @@ def _progress() -> Progress | None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV column for an article field (repeatable), or a JSON file of them",
+)
 @click.pass_obj
-def ingest(ctx: Context, sources: tuple[str, ...]) -> None:
+def ingest(ctx: Context, sources: tuple[str, ...], maps: tuple[str, ...]) -> None:
     """Ingest files, directories (walked recursively) and globs.
 
-    Reads JSONL or JSON in the article format, HTML pages, plain text and Markdown (with
-    optional YAML front matter). Ends with: added N, updated N, unchanged N, failed N.
+    Reads JSONL or JSON in the article format, HTML pages (in any encoding), plain text and
+    Markdown (with optional YAML front matter), CSV/TSV with a header row, and WARC/ARC web
+    archives. Ends with: added N, updated N, unchanged N, failed N (and skipped N for
+    records that are not articles).
 
-    Example: xronika ingest articles.jsonl pages/ "exports/*.json"
+    Example: xronika ingest articles.jsonl pages/ crawl.warc.gz news.csv --map body=Text
     """
     from xronika.ingest import ingest as run
+    from xronika.ingest.tables import parse_map
 
     with reported():
+        mapping = parse_map(maps)
         archive = ctx.archive(create=True)
         progress = _progress()
 
@@ -105,7 +116,7 @@ def ingest(ctx: Context, sources: tuple[str, ...]) -> None:
             (progress.console if progress else err).print(Text(str(error)))
 
         if progress is None:
-            report = run(archive, sources, problem=problem)
+            report = run(archive, sources, problem=problem, mapping=mapping)
         else:
             with progress:
                 reading = progress.add_task("reading", total=None)
@@ -116,6 +127,7 @@ def ingest(ctx: Context, sources: tuple[str, ...]) -> None:
                     problem=problem,
                     advance=lambda n: progress.advance(reading, n),
                     sync_advance=lambda n: progress.advance(indexing, n),
+                    mapping=mapping,
                 )
         click.echo(report.summary(), err=True)
         if report.unreadable:

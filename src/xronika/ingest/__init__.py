@@ -1,28 +1,35 @@
 """Ingest: sources → Articles → store (durable) → index (caught up at the end).
 
-Each source is cut into jobs (a chunk of JSONL lines, one JSON file, one page); jobs turn
-bytes into Articles or InvalidRecord errors, in worker processes when the input is large.
-Articles are written to the store in batches, each one durable transaction; errors are
-reported with their place and counted, and the rest of the batch goes on.
+Each source is cut into jobs (a chunk of JSONL lines, one JSON file, one page, a few dozen
+pages of a WARC file); jobs turn bytes into Articles or InvalidRecord errors, in worker
+processes when the input is large. Articles are written to the store in batches, each one
+durable transaction; errors are reported with their place and counted, and the rest of the
+batch goes on. Records that are not articles (images in a WARC) are counted as skipped;
+web-archive captures are remembered beside their articles, the newest content winning.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xronika import settings
 from xronika.archive import Archive
 from xronika.errors import InvalidRecord, SourceError, XronikaError
-from xronika.ingest import html, jsonl, text
+from xronika.ingest import html, jsonl, tables, text, warc, wxr
+from xronika.ingest.encoding import as_utf8
+from xronika.ingest.skipped import Skipped
 from xronika.ingest.sources import expand, kind_of, read_checked
 from xronika.model import Article, Provenance
-from xronika.store import Outcome
+from xronika.store import Outcome, captures
+from xronika.store.captures import Capture
 
 Result = tuple[Article | InvalidRecord, Provenance]
-Job = tuple[str, str, int, list[bytes] | bytes]  # kind, origin, first line, payload
+Output = Result | Capture | Skipped | InvalidRecord
+Payload = list[bytes] | bytes | list[warc.Entry] | tables.Rows
+Job = tuple[str, str, int, Payload]  # kind, origin, first line, payload
 _WINDOW = 8  # jobs in flight at once, so memory stays flat on huge inputs
 
 
@@ -32,13 +39,15 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0  # records that are not articles: images in a WARC, drafts in a WXR
     unreadable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"added {self.added}, updated {self.updated}, "
             f"unchanged {self.unchanged}, failed {self.failed}"
         )
+        return text + (f", skipped {self.skipped}" if self.skipped else "")
 
     def count(self, outcome: Outcome) -> None:
         if outcome is Outcome.ADDED:
@@ -53,13 +62,19 @@ Problem = Callable[[XronikaError], None]
 Advance = Callable[[int], None]
 
 
-def run_job(job: Job) -> list[Result]:
+def run_job(job: Job) -> Sequence[Output]:
     """Turn one job's bytes into Articles (runs in a worker process for big inputs)."""
     kind, origin, first, payload = job
     path = Path(origin)
+    if kind == "warc":
+        assert isinstance(payload, list)
+        return warc.read_entries(origin, payload)  # type: ignore[arg-type]
+    if kind == "csv":
+        assert isinstance(payload, list)
+        return tables.read_rows(origin, payload)  # type: ignore[arg-type]
     if kind == "jsonl":
         assert isinstance(payload, list)
-        return jsonl.read_lines(origin, first, payload)
+        return jsonl.read_lines(origin, first, payload)  # type: ignore[arg-type]
     assert isinstance(payload, bytes)
     if kind == "json":
         try:
@@ -72,12 +87,21 @@ def run_job(job: Job) -> list[Result]:
                 )
             ]
     if kind == "html":
-        return html.read_page(path, payload)
+        return html.read_page(path, as_utf8(payload))
+    if kind == "wxr":
+        try:
+            return wxr.read_export(path, payload)
+        except SourceError as error:
+            problem = InvalidRecord(error.message, where=error.where, hint=error.hint)
+            return [(problem, Provenance(origin))]
     return text.read_text(path, payload, markdown=kind == "markdown")
 
 
 def _jobs(
-    sources: Iterable[str], report: IngestReport, problem: Problem
+    sources: Iterable[str],
+    report: IngestReport,
+    problem: Problem,
+    mapping: Mapping[str, str],
 ) -> Iterator[tuple[Job, int]]:
     for source in sources:
         for item in expand(source):
@@ -85,6 +109,16 @@ def _jobs(
                 report.unreadable.append(item.where or source)
                 report.failed += 1
                 problem(item)
+                continue
+            if warc.is_archive(item):
+                try:
+                    warc.check(item)
+                    for entries, size in warc.jobs(item):
+                        yield ("warc", str(item), 1, entries), size
+                except SourceError as error:
+                    report.unreadable.append(str(item))
+                    report.failed += 1
+                    problem(error)
                 continue
             try:
                 data = read_checked(item)
@@ -97,6 +131,14 @@ def _jobs(
             if kind == "jsonl":
                 for first, lines in jsonl.chunks(data):
                     yield (kind, str(item), first, lines), sum(len(x) for x in lines)
+            elif kind == "csv":
+                try:
+                    for rows in tables.rows(item, data, mapping):
+                        yield (kind, str(item), rows[0][0], rows), len(data)
+                except SourceError as error:
+                    report.unreadable.append(str(item))
+                    report.failed += 1
+                    problem(error)
             else:
                 yield (kind, str(item), 1, data), len(data)
 
@@ -119,8 +161,12 @@ def ingest(
     problem: Problem | None = None,
     advance: Advance | None = None,
     sync_advance: Advance | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> IngestReport:
-    """Ingest every source; report problems as they come; return the counts."""
+    """Ingest every source; report problems as they come; return the counts.
+
+    `mapping` names, for CSV files, the column that holds each article field.
+    """
     report = IngestReport()
     say = problem or (lambda error: None)
     batch_size = settings.get_int("ingest_batch")
@@ -129,7 +175,8 @@ def ingest(
         archive.sync()  # finish whatever a crashed writer left for the index
         try:
             batch: list[tuple[Article, Provenance | None]] = []
-            for window in _windows(_jobs(sources, report, say)):
+            seen: list[Capture] = []
+            for window in _windows(_jobs(sources, report, say, mapping or {})):
                 big = sum(size for _, size in window) > 4 * 1024 * 1024 or len(window) > 4
                 if pool is None and big and settings.get_int("workers") > 1:
                     pool = multiprocessing.get_context("forkserver").Pool(
@@ -138,18 +185,25 @@ def ingest(
                 jobs = [job for job, _ in window]
                 results = pool.map(run_job, jobs) if pool is not None else map(run_job, jobs)
                 for found in results:
-                    for item, place in found:
-                        if isinstance(item, InvalidRecord):
+                    for output in found:
+                        if isinstance(output, Capture):
+                            seen.append(output)
+                        elif isinstance(output, Skipped):
+                            report.skipped += 1
+                        elif isinstance(output, InvalidRecord):
                             report.failed += 1
-                            say(item)
+                            say(output)
+                        elif isinstance(output[0], InvalidRecord):
+                            report.failed += 1
+                            say(output[0])
                         else:
-                            batch.append((item, place))
+                            batch.append((output[0], output[1]))
                     if advance:
                         advance(len(found))
-                    if len(batch) >= batch_size:
-                        _store(archive, batch, report)
-                        batch = []
-            _store(archive, batch, report)
+                    if len(batch) >= batch_size or len(seen) >= batch_size:
+                        _store(archive, batch, seen, report)
+                        batch, seen = [], []
+            _store(archive, batch, seen, report)
         finally:
             if pool is not None:
                 pool.close()
@@ -159,9 +213,15 @@ def ingest(
 
 
 def _store(
-    archive: Archive, batch: list[tuple[Article, Provenance | None]], report: IngestReport
+    archive: Archive,
+    batch: list[tuple[Article, Provenance | None]],
+    seen: list[Capture],
+    report: IngestReport,
 ) -> None:
-    if not batch:
-        return
-    for outcome in archive.store.write(batch):
-        report.count(outcome)
+    if seen:
+        batch, older = captures.newest_only(archive.store, batch, seen)
+        report.unchanged += older  # an older capture of content the archive already holds
+    if batch:
+        for outcome in archive.store.write(batch):
+            report.count(outcome)
+    captures.record(archive.store, seen)

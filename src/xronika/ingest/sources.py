@@ -8,6 +8,7 @@ SourceError naming the path; its neighbours are still ingested.
 from __future__ import annotations
 
 import glob
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,11 @@ KINDS = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".warc": "warc",  # .warc.gz too: a trailing .gz is looked through (see suffix_of)
+    ".arc": "warc",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xml": "wxr",
 }
 _SNIFF_BYTES = 8192
 
@@ -37,7 +43,7 @@ def expand(source: str) -> Iterator[Path | SourceError]:
             p
             for p in path.rglob("*")
             if p.is_file()
-            and p.suffix.lower() in KINDS
+            and suffix_of(p) in KINDS
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not found:
@@ -60,9 +66,17 @@ def expand(source: str) -> Iterator[Path | SourceError]:
     yield SourceError("no such file or directory", where=source, hint="check the path")
 
 
+def suffix_of(path: Path) -> str:
+    """The extension that says a file's kind, looking through a trailing `.gz`."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return Path(path.stem).suffix.lower()
+    return suffix
+
+
 def kind_of(path: Path, head: bytes) -> str:
     """A file's kind from its extension, else from its first bytes."""
-    known = KINDS.get(path.suffix.lower())
+    known = KINDS.get(suffix_of(path))
     if known:
         return known
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
@@ -88,6 +102,8 @@ def read_checked(path: Path) -> bytes:
                 hint="split it, or raise XRONIKA_MAX_FILE_BYTES",
             )
         data = path.read_bytes()
+        if path.suffix.lower() == ".gz":
+            data = _gunzip(data, where, limit)
     except PermissionError:
         raise SourceError("permission denied", where=where) from None
     except IsADirectoryError:
@@ -101,6 +117,28 @@ def read_checked(path: Path) -> bytes:
             "the file is binary, not text", where=where, hint="ingest reads JSONL, JSON, HTML, text"
         )
     return data
+
+
+def _gunzip(data: bytes, where: str, limit: int) -> bytes:
+    """A gzipped source, refused once it inflates past the size limit (a gzip bomb)."""
+    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header, detected
+    try:
+        plain = inflater.decompress(data, limit + 1)
+    except zlib.error as error:
+        raise SourceError(
+            f"not a readable gzip file: {error}", where=where, hint="is it truncated?"
+        ) from None
+    if len(plain) > limit:
+        raise SourceError(
+            f"the file decompresses to more than {limit:,} bytes (the size limit)",
+            where=where,
+            hint="a gzip bomb, or split it, or raise XRONIKA_MAX_FILE_BYTES",
+        )
+    if not inflater.eof:
+        raise SourceError(
+            "the gzip file is truncated", where=where, hint="copy or download it again"
+        )
+    return plain
 
 
 def decode_utf8(data: bytes, where: str) -> str:

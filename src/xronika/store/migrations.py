@@ -51,6 +51,24 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
     ),
+    (
+        "0002_captures",
+        """
+        -- Every capture of a URL in a web archive (WARC/ARC), newest content or not: the
+        -- dates a Memento TimeMap lists. `article` is the id of the article the capture's
+        -- content became (NULL when it gave none, e.g. a revisit of an unknown page).
+        CREATE TABLE captures (
+            url TEXT NOT NULL,
+            captured TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('response', 'revisit')),
+            article TEXT,
+            origin TEXT NOT NULL,
+            origin_offset INTEGER,
+            UNIQUE (url, captured)
+        );
+        CREATE INDEX captures_article ON captures(article) WHERE article IS NOT NULL
+        """,
+    ),
 )
 
 
