@@ -93,22 +93,77 @@ def _progress() -> Progress | None:
     metavar="FIELD=COLUMN",
     help="CSV column for an article field (repeatable), or a JSON file of them",
 )
+@click.option("--crawl", is_flag=True, help="follow links from each URL, within its site")
+@click.option("--depth", type=click.IntRange(0), default=2, show_default=True, help="links deep")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1),
+    default=1000,
+    show_default=True,
+    help="most pages fetched for one source",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    help="seconds between two requests to one host",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1), default=20.0, show_default=True, help="seconds"
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1024),
+    default=10 * 1024 * 1024,
+    show_default=True,
+    help="largest response accepted (after decompression)",
+)
+@click.option("--since", metavar="DATE", help="skip feed and sitemap items dated before DATE")
 @click.pass_obj
-def ingest(ctx: Context, sources: tuple[str, ...], maps: tuple[str, ...]) -> None:
-    """Ingest files, directories (walked recursively) and globs.
+def ingest(
+    ctx: Context,
+    sources: tuple[str, ...],
+    maps: tuple[str, ...],
+    crawl: bool,
+    depth: int,
+    max_pages: int,
+    delay: float,
+    timeout: float,
+    max_bytes: int,
+    since: str | None,
+) -> None:
+    """Ingest files, directories (walked recursively), globs and URLs.
 
     Reads JSONL or JSON in the article format, HTML pages (in any encoding), plain text and
-    Markdown (with optional YAML front matter), CSV/TSV with a header row, and WARC/ARC web
-    archives. Ends with: added N, updated N, unchanged N, failed N (and skipped N for
-    records that are not articles).
+    Markdown (with optional YAML front matter), CSV/TSV with a header row, WARC/ARC web
+    archives and WordPress exports. A URL is fetched: an article page, or an RSS/Atom feed
+    or sitemap whose pages are fetched in turn (local feed and sitemap files too); with
+    --crawl, its site is followed politely (robots.txt, --delay per host, --depth,
+    --max-pages; section fronts and tag pages are skipped). Ends with: added N, updated N,
+    unchanged N, failed N (and skipped N for records that are not articles).
 
-    Example: xronika ingest articles.jsonl pages/ crawl.warc.gz news.csv --map body=Text
+    Example: xronika ingest articles.jsonl pages/ https://news.example/sitemap.xml --since 2024-01-01
     """
     from xronika.ingest import ingest as run
+    from xronika.ingest.fetch import FetchPolicy
     from xronika.ingest.tables import parse_map
+    from xronika.ingest.web import WebOptions
+    from xronika.model import parse_published
 
     with reported():
         mapping = parse_map(maps)
+        try:
+            since_at = parse_published(since).instant if since else None
+        except ValueError as error:
+            raise UsageError(f"--since: {error}", hint="write it as YYYY-MM-DD") from None
+        options = WebOptions(
+            crawl=crawl,
+            depth=depth,
+            max_pages=max_pages,
+            since=since_at,
+            policy=FetchPolicy(delay=delay, timeout=timeout, max_bytes=max_bytes),
+        )
         archive = ctx.archive(create=True)
         progress = _progress()
 
@@ -116,7 +171,7 @@ def ingest(ctx: Context, sources: tuple[str, ...], maps: tuple[str, ...]) -> Non
             (progress.console if progress else err).print(Text(str(error)))
 
         if progress is None:
-            report = run(archive, sources, problem=problem, mapping=mapping)
+            report = run(archive, sources, problem=problem, mapping=mapping, web_options=options)
         else:
             with progress:
                 reading = progress.add_task("reading", total=None)
@@ -128,6 +183,7 @@ def ingest(ctx: Context, sources: tuple[str, ...], maps: tuple[str, ...]) -> Non
                     advance=lambda n: progress.advance(reading, n),
                     sync_advance=lambda n: progress.advance(indexing, n),
                     mapping=mapping,
+                    web_options=options,
                 )
         click.echo(report.summary(), err=True)
         if report.unreadable:

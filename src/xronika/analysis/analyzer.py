@@ -71,7 +71,11 @@ class Analyzer:
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         exact, stem, folded = self._terms(word)
-        found = self._cache[word] = Terms(exact, stem, folded, fold(exact))
+        # A word must keep one term per reading, or positions (and phrases) would shift:
+        # a lone hard sign transliterates to nothing, so it keeps its own letter.
+        exact = exact or lower(word, self.language)
+        found = Terms(exact, stem or exact, folded or exact, fold(exact) or exact)
+        self._cache[word] = found
         return found
 
     def _terms(self, word: str) -> tuple[str, str, str]:

@@ -89,6 +89,21 @@ class Sort(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class After:
+    """Where a cursor walk stopped: the last hit's sort value and key.
+
+    Hits are in a total order: by score (highest first) for relevance, by publication
+    time for the date sorts (undated articles last), and by key among equals. `value` is
+    the score or the publication time in nanoseconds (None: undated); `seen` is how many
+    hits the walk has passed, a hint for backends that cannot seek by score.
+    """
+
+    value: float | None
+    key: int
+    seen: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A search: groups that must all match (each a disjunction), exclusions, filters."""
 
@@ -100,12 +115,14 @@ class Plan:
     offset: int = 0
     any_group: bool = False  # when true, groups are OR-ed (partial matches)
     facets: bool = True
+    after: After | None = None  # a cursor walk: only hits after this one (offset is 0)
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     key: int
     score: float
+    value: float | None = None  # what the hit is sorted by (see After)
 
 
 @dataclass(frozen=True, slots=True)

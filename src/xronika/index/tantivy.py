@@ -13,6 +13,7 @@ import json
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -180,24 +181,95 @@ class TantivyIndex:
         return int(self._searcher().num_docs)
 
     def search(self, plan: Plan) -> IndexResult:
-        query = self.compile(plan)
+        """Hits in a total order (see `After`): the page at `offset`, or after `after`.
+
+        Tantivy orders by score or by publication time only, and breaks ties its own way,
+        so a few more hits than the page are fetched and put in order by key here; when
+        the page ends among equals, more are fetched until the tie is whole.
+        """
+        base = self.compile(plan)
+        query = base
+        if plan.after is not None and plan.sort is not Sort.RELEVANCE:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, base), (tantivy.Occur.Must, self._after(plan))]
+            )
         searcher = self._searcher()
-        if plan.sort is Sort.RELEVANCE:
-            found = searcher.search(query, plan.limit, count=True, offset=plan.offset)
+        start = plan.offset
+        fetch = plan.offset + plan.limit + 1
+        after: _Position | None = None
+        if plan.after is not None:
+            after = _position(plan.sort, plan.after.value, plan.after.key)
+            if plan.sort is Sort.RELEVANCE:
+                fetch += plan.after.seen  # scores cannot be sought: pass the seen ones again
+        while True:
+            count, ranked, complete = self._ranked(searcher, query, plan.sort, fetch)
+            following = [hit for hit in ranked if after is None or hit[0] > after]
+            page = following[start : start + plan.limit]
+            if complete or (
+                len(page) == plan.limit and ranked and ranked[-1][0][:2] > page[-1][0][:2]
+            ):
+                break
+            fetch *= 2
+        if plan.after is not None and query is not base:
+            count = int(searcher.search(base, 1, count=True).count or 0)
+        hits = [hit for _, hit in page]
+        facets = self._facets(searcher, base) if plan.facets else {}
+        return IndexResult(count, hits, facets)
+
+    def _ranked(
+        self, searcher: Any, query: tantivy.Query, sort: Sort, fetch: int
+    ) -> tuple[int, list[tuple[_Position, Hit]], bool]:
+        """The first `fetch` hits in our order; the total; whether they are all there are."""
+        if sort is Sort.RELEVANCE:
+            found = searcher.search(query, fetch, count=True)
         else:
-            order = tantivy.Order.Desc if plan.sort is Sort.NEWEST else tantivy.Order.Asc
+            order = tantivy.Order.Desc if sort is Sort.NEWEST else tantivy.Order.Asc
             found = searcher.search(
-                query, plan.limit, count=True, offset=plan.offset,
-                order_by_field="published", order=order,
-            )  # fmt: skip
+                query, fetch, count=True, order_by_field="published", order=order
+            )
         addresses = [address for _, address in found.hits]
         keys = searcher.fast_field_values("key", addresses) if addresses else []
-        hits = [
-            Hit(int(key), float(score) if plan.sort is Sort.RELEVANCE else 0.0)
-            for (score, _), key in zip(found.hits, keys, strict=True)
-        ]
-        facets = self._facets(searcher, query) if plan.facets else {}
-        return IndexResult(int(found.count or 0), hits, facets)
+        ranked: list[tuple[_Position, Hit]] = []
+        for (value, _), key in zip(found.hits, keys, strict=True):
+            if sort is Sort.RELEVANCE:
+                hit = Hit(int(key), float(value), float(value))
+            else:
+                hit = Hit(int(key), 0.0, None if value is None else int(value))
+            ranked.append((_position(sort, hit.value, hit.key), hit))
+        ranked.sort(key=lambda pair: pair[0])
+        return int(found.count or 0), ranked, len(found.hits) < fetch
+
+    def _after(self, plan: Plan) -> tantivy.Query:
+        """Only the articles after a date-sorted cursor (the undated ones come last)."""
+        assert plan.after is not None
+        occur = tantivy.Occur
+        undated = tantivy.Query.boolean_query(
+            [
+                (occur.Must, tantivy.Query.all_query()),
+                (occur.MustNot, tantivy.Query.exists_query("published")),
+            ]
+        )
+        later_key = tantivy.Query.range_query(
+            self.schema, "key", tantivy.FieldType.Integer, plan.after.key, None,
+            include_lower=False,
+        )  # fmt: skip
+        if plan.after.value is None:
+            return tantivy.Query.boolean_query([(occur.Must, undated), (occur.Must, later_key)])
+        moment = _EPOCH + timedelta(microseconds=int(plan.after.value) // 1000)
+        date = tantivy.FieldType.Date
+        same = tantivy.Query.range_query(self.schema, "published", date, moment, moment)
+        if plan.sort is Sort.OLDEST:
+            beyond = tantivy.Query.range_query(
+                self.schema, "published", date, moment, None, include_lower=False
+            )
+        else:
+            beyond = tantivy.Query.range_query(
+                self.schema, "published", date, None, moment, include_upper=False
+            )
+        tie = tantivy.Query.boolean_query([(occur.Must, same), (occur.Must, later_key)])
+        return tantivy.Query.boolean_query(
+            [(occur.Should, beyond), (occur.Should, tie), (occur.Should, undated)]
+        )
 
     def _facets(self, searcher: Any, query: tantivy.Query) -> dict[str, list[Bucket]]:
         spec = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
@@ -360,6 +432,17 @@ class TantivyWriter:
 
     def commit(self) -> None:
         self.raw.commit()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A hit's place in the total order: (undated?, value ascending in this sort, key).
+_Position = tuple[int, float, int]
+
+
+def _position(sort: Sort, value: float | None, key: int) -> _Position:
+    if value is None:
+        return (1, 0.0, key)
+    return (0, value if sort is Sort.OLDEST else -value, key)
 
 
 def _regex_literal(text: str) -> str:

@@ -18,17 +18,18 @@ from pathlib import Path
 from xronika import settings
 from xronika.archive import Archive
 from xronika.errors import InvalidRecord, SourceError, XronikaError
-from xronika.ingest import html, jsonl, tables, text, warc, wxr
+from xronika.ingest import html, jsonl, pages, tables, text, warc, web, wxr
 from xronika.ingest.encoding import as_utf8
 from xronika.ingest.skipped import Skipped
 from xronika.ingest.sources import expand, kind_of, read_checked
 from xronika.model import Article, Provenance
-from xronika.store import Outcome, captures
+from xronika.store import Outcome, captures, fetch_cache
 from xronika.store.captures import Capture
+from xronika.store.fetch_cache import CacheEntry
 
 Result = tuple[Article | InvalidRecord, Provenance]
-Output = Result | Capture | Skipped | InvalidRecord
-Payload = list[bytes] | bytes | list[warc.Entry] | tables.Rows
+Output = Result | Capture | Skipped | InvalidRecord | CacheEntry
+Payload = list[bytes] | bytes | list[warc.Entry] | tables.Rows | pages.WebPage
 Job = tuple[str, str, int, Payload]  # kind, origin, first line, payload
 _WINDOW = 8  # jobs in flight at once, so memory stays flat on huge inputs
 
@@ -75,6 +76,9 @@ def run_job(job: Job) -> Sequence[Output]:
     if kind == "jsonl":
         assert isinstance(payload, list)
         return jsonl.read_lines(origin, first, payload)  # type: ignore[arg-type]
+    if kind == "web":
+        assert isinstance(payload, pages.WebPage)
+        return pages.read_web_page(payload)
     assert isinstance(payload, bytes)
     if kind == "json":
         try:
@@ -97,13 +101,35 @@ def run_job(job: Job) -> Sequence[Output]:
     return text.read_text(path, payload, markdown=kind == "markdown")
 
 
+def _from_web(
+    events: Iterable[web.Event], report: IngestReport, problem: Problem
+) -> Iterator[tuple[Job, int]]:
+    """Jobs for the pages a web source yields; its other events counted and reported."""
+    for event in events:
+        if isinstance(event, pages.WebPage):
+            yield ("web", event.url, 1, event), len(event.data)
+        elif isinstance(event, Skipped):
+            report.skipped += 1
+        elif isinstance(event, web.Unchanged):
+            report.unchanged += 1
+        else:
+            if isinstance(event, SourceError):
+                report.unreadable.append(event.where or "")
+            report.failed += 1
+            problem(event)
+
+
 def _jobs(
     sources: Iterable[str],
     report: IngestReport,
     problem: Problem,
     mapping: Mapping[str, str],
+    session: Callable[[], web.WebSession],
 ) -> Iterator[tuple[Job, int]]:
     for source in sources:
+        if web.is_url(source):
+            yield from _from_web(session().from_url(source), report, problem)
+            continue
         for item in expand(source):
             if isinstance(item, SourceError):
                 report.unreadable.append(item.where or source)
@@ -127,8 +153,11 @@ def _jobs(
                 report.failed += 1
                 problem(error)
                 continue
-            kind = kind_of(item, data[:512])
-            if kind == "jsonl":
+            kind = kind_of(item, data[:16384])
+            if kind in ("feed", "sitemap"):
+                events = session().from_document(str(item), kind, data)
+                yield from _from_web(events, report, problem)
+            elif kind == "jsonl":
                 for first, lines in jsonl.chunks(data):
                     yield (kind, str(item), first, lines), sum(len(x) for x in lines)
             elif kind == "csv":
@@ -162,21 +191,32 @@ def ingest(
     advance: Advance | None = None,
     sync_advance: Advance | None = None,
     mapping: Mapping[str, str] | None = None,
+    web_options: web.WebOptions | None = None,
 ) -> IngestReport:
     """Ingest every source; report problems as they come; return the counts.
 
-    `mapping` names, for CSV files, the column that holds each article field.
+    `mapping` names, for CSV files, the column that holds each article field;
+    `web_options` says how to fetch URLs, crawl sites and read feeds and sitemaps.
     """
     report = IngestReport()
     say = problem or (lambda error: None)
     batch_size = settings.get_int("ingest_batch")
     pool = None
+    sessions: list[web.WebSession] = []
+
+    def session() -> web.WebSession:
+        if not sessions:
+            sessions.append(web.WebSession(archive.store, web_options or web.WebOptions()))
+        return sessions[0]
+
     with archive.writing():
         archive.sync()  # finish whatever a crashed writer left for the index
         try:
             batch: list[tuple[Article, Provenance | None]] = []
             seen: list[Capture] = []
-            for window in _windows(_jobs(sources, report, say, mapping or {})):
+            cached: list[CacheEntry] = []
+            jobs_of = _jobs(sources, report, say, mapping or {}, session)
+            for window in _windows(jobs_of):
                 big = sum(size for _, size in window) > 4 * 1024 * 1024 or len(window) > 4
                 if pool is None and big and settings.get_int("workers") > 1:
                     pool = multiprocessing.get_context("forkserver").Pool(
@@ -188,6 +228,8 @@ def ingest(
                     for output in found:
                         if isinstance(output, Capture):
                             seen.append(output)
+                        elif isinstance(output, CacheEntry):
+                            cached.append(output)
                         elif isinstance(output, Skipped):
                             report.skipped += 1
                         elif isinstance(output, InvalidRecord):
@@ -200,14 +242,16 @@ def ingest(
                             batch.append((output[0], output[1]))
                     if advance:
                         advance(len(found))
-                    if len(batch) >= batch_size or len(seen) >= batch_size:
-                        _store(archive, batch, seen, report)
-                        batch, seen = [], []
-            _store(archive, batch, seen, report)
+                    if len(batch) >= batch_size or len(seen) + len(cached) >= batch_size:
+                        _store(archive, batch, seen, cached, report)
+                        batch, seen, cached = [], [], []
+            _store(archive, batch, seen, cached, report)
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
+            for opened in sessions:
+                opened.close()
         archive.sync(sync_advance)
     return report
 
@@ -216,6 +260,7 @@ def _store(
     archive: Archive,
     batch: list[tuple[Article, Provenance | None]],
     seen: list[Capture],
+    cached: list[CacheEntry],
     report: IngestReport,
 ) -> None:
     if seen:
@@ -225,3 +270,5 @@ def _store(
         for outcome in archive.store.write(batch):
             report.count(outcome)
     captures.record(archive.store, seen)
+    # Only now that the articles are durable may a later crawl take a 304 for them.
+    fetch_cache.record(archive.store, cached)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xronika import settings
 from xronika.errors import SourceError
+from xronika.ingest.documents import kind_of_document
 
 KINDS = {
     ".jsonl": "jsonl",
@@ -30,7 +31,9 @@ KINDS = {
     ".arc": "warc",
     ".csv": "csv",
     ".tsv": "csv",
-    ".xml": "wxr",
+    ".xml": "wxr",  # or a sitemap or feed: told apart by content (see kind_of)
+    ".rss": "feed",
+    ".atom": "feed",
 }
 _SNIFF_BYTES = 8192
 
@@ -77,6 +80,9 @@ def suffix_of(path: Path) -> str:
 def kind_of(path: Path, head: bytes) -> str:
     """A file's kind from its extension, else from its first bytes."""
     known = KINDS.get(suffix_of(path))
+    if known == "wxr":
+        found = kind_of_document(head)
+        return found if found in ("sitemap", "feed") else "wxr"
     if known:
         return known
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]

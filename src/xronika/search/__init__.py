@@ -7,16 +7,20 @@ result says so (`partial`). Facets are counted over the same query and filters.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from xronika import settings
 from xronika.archive import Archive
 from xronika.errors import UsageError
-from xronika.index.base import Filters, IndexResult, Plan, Sort
+from xronika.index.base import After, Filters, IndexResult, Plan, Sort
 from xronika.search.highlight import snippet
 from xronika.search.plan import build_plan, highlighter
 from xronika.search.query import ParsedQuery, parse
@@ -40,6 +44,7 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     facets: bool = True
+    cursor: str | None = None  # a walk: the `next_cursor` of the previous page
 
 
 @dataclass(slots=True)
@@ -53,6 +58,7 @@ class SearchResult:
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     suggestion: str | None = None
     partial: bool = False
+    next_cursor: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,7 +71,70 @@ class SearchResult:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "partial": self.partial,
+            "next_cursor": self.next_cursor,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """Cursor pagination: a cursor names the last hit a page ended on, in a total order.
+
+    It also carries a fingerprint of the query, filters and sort, so that a cursor is
+    only taken by the search it came from, and whether typo tolerance was in use.
+    """
+
+    fingerprint: str
+
+    @classmethod
+    def of(cls, request: SearchRequest, sort: Sort) -> Walk:
+        asked = [
+            request.query, request.languages, request.sections, request.sources,
+            request.tags, request.years, request.date_from, request.date_to, sort.value,
+        ]  # fmt: skip
+        digest = hashlib.blake2b(json.dumps(asked).encode(), digest_size=6).hexdigest()
+        return cls(digest)
+
+    def next(self, found: IndexResult, seen: int, fuzzy: bool) -> str | None:
+        """The cursor after this page, or None when the walk has reached the end."""
+        seen += len(found.hits)
+        if not found.hits or seen >= found.total:
+            return None
+        last = found.hits[-1]
+        state = [self.fingerprint, last.value, last.key, seen, fuzzy]
+        return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+    def read(self, cursor: str, offset: int) -> tuple[After, bool]:
+        if offset:
+            raise UsageError(
+                "a cursor continues a walk from its own place: leave page out",
+                where="cursor",
+                hint="pass only the cursor (and the same query) to get the next page",
+            )
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            fingerprint, value, key, seen, fuzzy = json.loads(raw)
+            valid = (
+                isinstance(value, int | float | None)
+                and isinstance(key, int)
+                and isinstance(seen, int)
+                and seen >= 0
+                and isinstance(fuzzy, bool)
+            )
+        except (ValueError, TypeError, binascii.Error):
+            valid = False
+        if not valid:
+            raise UsageError(
+                "the cursor is not one this archive gave",
+                where="cursor",
+                hint="start the walk again without a cursor",
+            )
+        if fingerprint != self.fingerprint:
+            raise UsageError(
+                "the cursor belongs to another search (query, filters or sort differ)",
+                where="cursor",
+                hint="send the cursor with the same query, filters and sort",
+            )
+        return After(value, key, seen), fuzzy
 
 
 def day_bound(value: str, *, end: bool) -> int:
@@ -152,17 +221,29 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
     ) -> Plan:
         return build_plan(parsed, languages, filters, sort, limit, offset, facets=facets, **options)
 
-    found = archive.index.search(plan())
-    strict_total = found.total
-    partial = False
-    end = request.offset + request.limit
-    if found.total < end and len(parsed.groups) > 1:
-        found, partial = _fill_with_partial_matches(archive, plan, found, request)
+    walk = Walk.of(request, sort)
     words = sum(len(g) for g in parsed.groups)
-    if found.total < FEW and 0 < words <= FUZZY_WORDS:
-        fuzzy = archive.index.search(plan(fuzzy=True, any_group=partial))
-        if fuzzy.total > found.total:
-            found = fuzzy
+    if request.cursor is not None:
+        # A walk goes on in the order it started in: no partial matches, no new fallback.
+        after, fuzzy_used = walk.read(request.cursor, request.offset)
+        # Facets are the first page's business: counting them again on every page of a
+        # walk would cost as much as the walk itself.
+        found = archive.index.search(replace(plan(facets=False, fuzzy=fuzzy_used), after=after))
+        strict_total, partial, seen = found.total, False, after.seen
+    else:
+        found = archive.index.search(plan())
+        strict_total = found.total
+        partial = False
+        fuzzy_used = False
+        end = request.offset + request.limit
+        if found.total < end and len(parsed.groups) > 1:
+            found, partial = _fill_with_partial_matches(archive, plan, found, request)
+        if found.total < FEW and 0 < words <= FUZZY_WORDS:
+            fuzzy = archive.index.search(plan(fuzzy=True, any_group=partial))
+            if fuzzy.total > found.total:
+                found, fuzzy_used = fuzzy, not partial
+        seen = request.offset
+    next_cursor = None if partial else walk.next(found, seen, fuzzy_used)
     suggestion = _suggest(archive, parsed, request.query) if strict_total < FEW and words else None
     wanted = highlighter(parsed, languages)
     stored = archive.store.by_keys([hit.key for hit in found.hits])
@@ -199,6 +280,7 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
         facets=facets,
         suggestion=suggestion,
         partial=partial,
+        next_cursor=next_cursor,
     )
 
 

@@ -252,10 +252,19 @@ class Store:
         connection = self._begin()
         try:
             row = connection.execute(
-                "SELECT key FROM articles WHERE id = ?", (article_id,)
+                "SELECT key, id, url, section, language FROM articles WHERE id = ?",
+                (article_id,),
             ).fetchone()
             if row is not None:
                 connection.execute("DELETE FROM articles WHERE key = ?", (row["key"],))
+                # A tombstone, so that harvesters are told the article is gone.
+                connection.execute(
+                    "INSERT INTO deleted (id, url, section, language, deleted_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
+                    "section = excluded.section, language = excluded.language, "
+                    "deleted_at = excluded.deleted_at",
+                    (row["id"], row["url"], row["section"], row["language"], _now()),
+                )
                 self._queue(connection, row["key"], "delete")
         except BaseException:
             connection.execute("ROLLBACK")

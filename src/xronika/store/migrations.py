@@ -69,6 +69,39 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX captures_article ON captures(article) WHERE article IS NOT NULL
         """,
     ),
+    (
+        "0003_fetch_cache",
+        """
+        -- Pages fetched from the web and dealt with: the validators to send back on a
+        -- re-crawl (a 304 then costs nothing), what the page was ('article', or 'skipped'
+        -- for section fronts and tag lists), and its links, so a crawl goes on past a 304.
+        CREATE TABLE fetch_cache (
+            url TEXT PRIMARY KEY,
+            outcome TEXT NOT NULL CHECK (outcome IN ('article', 'skipped')),
+            etag TEXT,
+            last_modified TEXT,
+            links TEXT NOT NULL DEFAULT '[]',
+            fetched TEXT NOT NULL
+        )
+        """,
+    ),
+    (
+        "0004_deleted",
+        """
+        -- Tombstones: what a harvester needs to hear that an article is gone (OAI-PMH
+        -- deleted records), kept after its row has been removed from `articles`.
+        CREATE TABLE deleted (
+            id TEXT PRIMARY KEY,
+            url TEXT,
+            section TEXT,
+            language TEXT,
+            deleted_at TEXT NOT NULL
+        );
+        CREATE INDEX deleted_at ON deleted(deleted_at, id);
+        -- Selective harvesting walks articles by their last change.
+        CREATE INDEX articles_updated ON articles(updated, id)
+        """,
+    ),
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -35,6 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": schemas.ErrorBody, "description": "no such article or date"},
 }
 SUGGESTIONS_TYPE = "application/x-suggestions+json"
+CURSOR_CHARS = 400
 
 
 class SuggestFormat(enum.StrEnum):
@@ -59,9 +61,20 @@ def router(archive: Archive, chronicle: Chronicle, limits: Limits) -> APIRouter:
     suggest_format = Query(SuggestFormat.json, description="json, or opensearch for browsers")
 
     @api.get("/search", response_model=schemas.SearchResponse)
-    def api_search(params: SearchParams = read_search) -> JSONResponse:
-        """Search the archive: the same object as `xronika search --json`."""
-        return JSONResponse(search(archive, params.request()).to_json())
+    def api_search(
+        params: SearchParams = read_search,
+        cursor: str | None = Query(
+            None,
+            max_length=CURSOR_CHARS,
+            description="the next_cursor of the previous page: walks past any page limit",
+        ),
+    ) -> JSONResponse:
+        """Search the archive: the same object as `xronika search --json`.
+
+        To take every hit, follow `next_cursor` (null at the end) instead of `page`.
+        """
+        request = replace(params.request(), cursor=cursor or None)
+        return JSONResponse(search(archive, request).to_json())
 
     @api.get("/articles/{article_id}", response_model=schemas.ArticleBody)
     def api_article(article_id: str = Path(max_length=300)) -> JSONResponse:

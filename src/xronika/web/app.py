@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from xronika import __version__
 from xronika.archive import Archive
-from xronika.web import api, browsing, discovery, errors, feeds, reading
+from xronika.web import api, browsing, discovery, errors, export, feeds, oai, reading
 from xronika.web.chronicle import Chronicle
 from xronika.web.params import Limits
 from xronika.web.schemas import ErrorBody
@@ -43,10 +43,12 @@ def create_app(archive: Archive) -> FastAPI:
     chronicle = Chronicle(archive)
     errors.install(app, pages)
     app.include_router(api.router(archive, chronicle, limits))
+    app.include_router(export.router(archive))
     app.include_router(reading.router(archive, chronicle, pages, limits))
     app.include_router(browsing.router(chronicle, pages))
     app.include_router(feeds.router(archive, limits))
     app.include_router(discovery.router(archive))
+    app.include_router(oai.router(archive))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _one_error_shape_in_schema(app)
     return app

@@ -54,9 +54,12 @@ class SearchResponse(BaseModel):
     per_page: int
     took_ms: float
     hits: list[SearchHit]
-    facets: Facets
+    facets: Facets = Field(description="counted on the first page (none on cursor pages)")
     suggestion: str | None = Field(description='"did you mean": a query that finds more')
     partial: bool = Field(description="true when no article has every word")
+    next_cursor: str | None = Field(
+        None, description="pass as `cursor` for the next page; null at the end of the hits"
+    )
 
 
 class ArticleBody(BaseModel):
