@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,15 +180,21 @@ class Store:
             raise
         return connection
 
-    def write(self, items: Sequence[tuple[Article, Provenance | None]]) -> list[Outcome]:
-        """Add or update articles in one durable transaction; say what happened to each."""
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One durable write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on error."""
         connection = self._begin()
         try:
-            outcomes = [self._write_one(connection, a, p) for a, p in items]
+            yield connection
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    def write(self, items: Sequence[tuple[Article, Provenance | None]]) -> list[Outcome]:
+        """Add or update articles in one durable transaction; say what happened to each."""
+        with self.transaction() as connection:
+            outcomes = [self._write_one(connection, a, p) for a, p in items]
         return outcomes
 
     def _write_one(
@@ -249,8 +256,7 @@ class Store:
         )
 
     def delete(self, article_id: str) -> bool:
-        connection = self._begin()
-        try:
+        with self.transaction() as connection:
             row = connection.execute(
                 "SELECT key, id, url, section, language FROM articles WHERE id = ?",
                 (article_id,),
@@ -266,24 +272,15 @@ class Store:
                     (row["id"], row["url"], row["section"], row["language"], _now()),
                 )
                 self._queue(connection, row["key"], "delete")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
         return row is not None
 
     def queue_everything(self) -> int:
         """Ask the index to take every article again (a rebuild)."""
-        connection = self._begin()
-        try:
+        with self.transaction() as connection:
             connection.execute("DELETE FROM pending")
             cursor = connection.execute(
                 "INSERT INTO pending (key, action) SELECT key, 'put' FROM articles"
             )
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
         return cursor.rowcount
 
     def pending(self, limit: int) -> list[tuple[int, str]]:
@@ -297,13 +294,8 @@ class Store:
 
     def done(self, work: Iterable[tuple[int, str]]) -> None:
         """Clear index work that the index has committed (unless it was queued again since)."""
-        connection = self._begin()
-        try:
+        with self.transaction() as connection:
             connection.executemany("DELETE FROM pending WHERE key = ? AND action = ?", list(work))
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
 
     # -- reading ---------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xronika.errors import ArchiveBusy
 from xronika.model import Article, Provenance
 from xronika.store.articles import Store
 
@@ -33,21 +32,6 @@ class Capture:
 Stored = list[tuple[Article, Provenance | None]]
 
 
-def _begin(store: Store) -> sqlite3.Connection:
-    connection = store.connection
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise ArchiveBusy(
-                "another process is writing to this archive",
-                where=str(store.path),
-                hint="wait for it to finish and try again",
-            ) from None
-        raise
-    return connection
-
-
 def record(store: Store, captures: Sequence[Capture]) -> None:
     """Remember captures in one durable transaction; a capture seen before is kept once.
 
@@ -56,8 +40,7 @@ def record(store: Store, captures: Sequence[Capture]) -> None:
     """
     if not captures:
         return
-    connection = _begin(store)
-    try:
+    with store.transaction() as connection:
         connection.executemany(
             "INSERT INTO captures (url, captured, kind, article, origin, origin_offset) "
             "VALUES (:url, :captured, :kind, COALESCE(:article, (SELECT article FROM captures "
@@ -78,10 +61,6 @@ def record(store: Store, captures: Sequence[Capture]) -> None:
                 for c in captures
             ],
         )
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
 
 
 def _row(row: sqlite3.Row) -> Capture:

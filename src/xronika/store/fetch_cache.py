@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from xronika.store.articles import Store
-from xronika.store.captures import _begin
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +54,7 @@ def record(store: Store, entries: Sequence[CacheEntry]) -> None:
     if not entries:
         return
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    connection = _begin(store)
-    try:
+    with store.transaction() as connection:
         connection.executemany(
             "INSERT INTO fetch_cache (url, outcome, etag, last_modified, links, fetched) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
@@ -68,7 +66,3 @@ def record(store: Store, entries: Sequence[CacheEntry]) -> None:
                 for e in entries
             ],
         )
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
