@@ -39,8 +39,10 @@ browser:
 test: lint types browser
 	$(BIN)/pytest -q
 
+# Measurements, never tests: the quick versions, a few minutes each on two cores.
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_search.py
+	$(BIN)/python bench/scale.py --sizes 100000
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

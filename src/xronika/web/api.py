@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from xronika.archive import Archive
@@ -28,6 +28,7 @@ from xronika.web.chronicle import (
     parse_month_day,
     parse_year,
 )
+from xronika.web.memento import memento_headers
 from xronika.web.params import Limits, SearchParams, search_parameters
 from xronika.web.suggest import suggestions
 
@@ -77,12 +78,17 @@ def router(archive: Archive, chronicle: Chronicle, limits: Limits) -> APIRouter:
         return JSONResponse(search(archive, request).to_json())
 
     @api.get("/articles/{article_id}", response_model=schemas.ArticleBody)
-    def api_article(article_id: str = Path(max_length=300)) -> JSONResponse:
-        """One article in the archive's JSON form."""
+    def api_article(request: Request, article_id: str = Path(max_length=300)) -> JSONResponse:
+        """One article in the archive's JSON form.
+
+        An article made from web captures also carries Memento `Link` headers (its
+        original URL and TimeMap) and the `Memento-Datetime` of its newest capture.
+        """
         stored = archive.store.get(article_id)
         if stored is None:
             raise NotFound(f"no article with id {article_id!r}", where="article_id")
-        return JSONResponse(stored.article.to_json())
+        headers = memento_headers(request, archive, article_id)
+        return JSONResponse(stored.article.to_json(), headers=headers)
 
     @api.get("/archive", response_model=schemas.ArchiveIndexResponse)
     def api_archive() -> JSONResponse:

@@ -1,9 +1,9 @@
 """The app behind `xronika serve`: pages, the JSON API and feeds over one archive.
 
 `create_app` wires the parts together: the reading pages (`reading`, `browsing`), the
-API (`api`), Atom feeds (`feeds`), discovery files (`discovery`), static files, and the
-error handlers that give every failure one shape (`errors`). Limits come from settings
-when the app is built.
+API (`api`), Atom feeds (`feeds`), discovery files (`discovery`), Memento TimeMaps
+(`memento`), static files, and the error handlers that give every failure one shape
+(`errors`). Limits come from settings when the app is built.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from xronika import __version__
 from xronika.archive import Archive
-from xronika.web import api, browsing, discovery, errors, export, feeds, oai, reading
+from xronika.web import api, browsing, discovery, errors, export, feeds, memento, oai, reading
 from xronika.web.chronicle import Chronicle
 from xronika.web.params import Limits
 from xronika.web.schemas import ErrorBody
@@ -49,6 +49,7 @@ def create_app(archive: Archive) -> FastAPI:
     app.include_router(feeds.router(archive, limits))
     app.include_router(discovery.router(archive))
     app.include_router(oai.router(archive))
+    app.include_router(memento.router(archive))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _one_error_shape_in_schema(app)
     return app

@@ -18,6 +18,7 @@ from xronika.search import SearchResult, search
 from xronika.web.chronicle import Chronicle, article_day
 from xronika.web.errors import PageNotFound
 from xronika.web.i18n import COOKIE, COOKIE_MAX_AGE, LOCALES
+from xronika.web.memento import memento_headers
 from xronika.web.params import Limits, SearchParams, search_parameters
 from xronika.web.suggest import more_like_this
 from xronika.web.templating import Pages
@@ -110,7 +111,9 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
             "translations": translations,
             "more": more[:5],
         }
-        return pages.render(request, "article.html", context)
+        response = pages.render(request, "article.html", context)
+        response.headers.update(memento_headers(request, archive, article_id))
+        return response
 
     @reading.get("/locale/{locale}")
     def choose_locale(locale: str, next: str | None = Query(None)) -> RedirectResponse:
