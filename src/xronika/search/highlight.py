@@ -16,6 +16,8 @@ from xronika.search.plan import Highlighter
 
 SNIPPET_WORDS = 36
 SCAN_CHARS = 20_000  # a snippet comes from the start of very long texts, not their end
+SCAN_WORDS = 400  # words read looking for a first match before settling for the start
+LEAD_WORDS = 4  # words shown before the first match, so that it reads in context
 
 
 def marked_spans(text: str, language: str | None, wanted: Highlighter) -> list[tuple[int, int]]:
@@ -40,36 +42,34 @@ def mark(text: str, marks: list[tuple[int, int]], start: int = 0, end: int | Non
 
 
 def snippet(body: str, language: str | None, wanted: Highlighter) -> str:
-    """The stretch of the body with the most marked words, about SNIPPET_WORDS long."""
-    text = body[:SCAN_CHARS]
+    """About SNIPPET_WORDS words of the body from just before its first matching word.
+
+    Words are analysed only until the snippet is complete, so a long article costs what
+    its first match costs; the first occurrence is also where a reader meets the word.
+    """
     terms = analyzer_for(language).terms
     matches = wanted.matches
     words: list[tuple[int, int]] = []
-    flags: list[int] = []
-    for found in WORD.finditer(text):
+    marked: list[bool] = []
+    first: int | None = None
+    for found in WORD.finditer(body, 0, min(len(body), SCAN_CHARS)):
         words.append(found.span())
-        flags.append(1 if matches(terms(found.group())) else 0)
+        hit = matches(terms(found.group()))
+        marked.append(hit)
+        if hit and first is None:
+            first = len(words) - 1
+        if first is not None and len(words) >= first + SNIPPET_WORDS:
+            break
+        if first is None and len(words) >= SNIPPET_WORDS and len(words) > SCAN_WORDS:
+            break  # nothing matched early: the start of the article will do
     if not words:
         return ""
-    size = min(SNIPPET_WORDS, len(words))
-    best, best_at, window = -1, 0, sum(flags[:size])
-    for at in range(len(words) - size + 1):
-        if at:
-            window += flags[at + size - 1] - flags[at - 1]
-        if window > best:
-            best, best_at = window, at
-    if best > 0 and best_at > 0:
-        # Start a few words before the first match so that it reads in context.
-        first = next(i for i in range(best_at, best_at + size) if flags[i])
-        best_at = max(0, min(best_at, first - 4))
-    last = min(len(words), best_at + size) - 1
-    start, end = words[best_at][0], words[last][1]
-    marks = [
-        span
-        for span, flag in zip(words[best_at : last + 1], flags[best_at : last + 1], strict=True)
-        if flag
-    ]
-    snippet_text = " ".join(mark(body, marks, start, end).split())
+    begin = max(0, first - LEAD_WORDS) if first is not None else 0
+    begin = max(0, min(begin, len(words) - SNIPPET_WORDS))
+    last = min(len(words), begin + SNIPPET_WORDS) - 1
+    start, end = words[begin][0], words[last][1]
+    marks = [words[i] for i in range(begin, last + 1) if marked[i]]
+    text = " ".join(mark(body, marks, start, end).split())
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(body.rstrip()) else ""
-    return prefix + snippet_text + suffix
+    return prefix + text + suffix
