@@ -10,10 +10,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from xronika.archive import Archive
 from xronika.cli import main
 from xronika.ingest import ingest
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them on time.
+settings.register_profile("xronika", deadline=None)
+settings.load_profile("xronika")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
