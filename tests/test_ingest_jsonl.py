@@ -144,3 +144,16 @@ def test_what_a_record_leaves_out_is_derived_and_marked(cli: Cli, tmp_path: Path
         assert "published" not in record  # never an invented date
     titles = {r["title"] for r in exported}
     assert "Сумгаитда јени мәктәб ачылды." in titles
+
+
+def test_a_big_file_is_read_in_chunks_and_keeps_its_line_numbers(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "big.jsonl"
+    lines = [
+        json.dumps({"id": f"b{n}", "title": f"Xəbər {n}", "body": f"Mətn {n}.", "language": "az"})
+        for n in range(1, 4501)
+    ]
+    lines[2499] = "{broken"  # line 2500, in the second chunk of 2000 lines
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    result = cli("ingest", str(source))
+    assert f"{source}:2500: malformed JSON" in result.stderr
+    assert summary(result.stderr) == "added 4499, updated 0, unchanged 0, failed 1"

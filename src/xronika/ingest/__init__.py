@@ -21,7 +21,7 @@ from xronika.errors import InvalidRecord, SourceError, XronikaError
 from xronika.ingest import html, jsonl, pages, tables, text, warc, web, wxr
 from xronika.ingest.encoding import as_utf8
 from xronika.ingest.skipped import Skipped
-from xronika.ingest.sources import expand, kind_of, read_checked
+from xronika.ingest.sources import check_head, expand, kind_of, read_checked
 from xronika.model import Article, Provenance
 from xronika.store import Outcome, captures, fetch_cache
 from xronika.store.captures import Capture
@@ -30,6 +30,7 @@ from xronika.store.fetch_cache import CacheEntry
 Result = tuple[Article | InvalidRecord, Provenance]
 Output = Result | Capture | Skipped | InvalidRecord | CacheEntry
 Payload = list[bytes] | bytes | list[warc.Entry] | tables.Rows | pages.WebPage
+STREAMED = (".jsonl", ".ndjson")  # read chunk by chunk: exports can outgrow memory
 Job = tuple[str, str, int, Payload]  # kind, origin, first line, payload
 _WINDOW = 8  # jobs in flight at once, so memory stays flat on huge inputs
 
@@ -145,6 +146,17 @@ def _jobs(
                     report.unreadable.append(str(item))
                     report.failed += 1
                     problem(error)
+                continue
+            if item.suffix.lower() in STREAMED:
+                try:
+                    check_head(item)
+                except SourceError as error:
+                    report.unreadable.append(str(item))
+                    report.failed += 1
+                    problem(error)
+                    continue
+                for first, lines in jsonl.stream_chunks(item):
+                    yield ("jsonl", str(item), first, lines), sum(len(x) for x in lines)
                 continue
             try:
                 data = read_checked(item)

@@ -27,6 +27,22 @@ def chunks(data: bytes) -> Iterator[tuple[int, list[bytes]]]:
         yield start + 1, lines[start : start + CHUNK_LINES]
 
 
+def stream_chunks(path: Path) -> Iterator[tuple[int, list[bytes]]]:
+    """The same pieces as `chunks`, read from the file as they are needed.
+
+    A JSONL export can be larger than memory; only the chunks in flight are held.
+    """
+    with path.open("rb") as handle:
+        first, lines = 1, []
+        for number, line in enumerate(handle, 1):
+            lines.append(line.rstrip(b"\r\n"))
+            if len(lines) >= CHUNK_LINES:
+                yield first, lines
+                first, lines = number + 1, []
+        if lines:
+            yield first, lines
+
+
 def read_lines(origin: str, first: int, lines: list[bytes]) -> list[Result]:
     found: list[Result] = []
     for number, raw in enumerate(lines, first):

@@ -95,6 +95,32 @@ def kind_of(path: Path, head: bytes) -> str:
     return "text"
 
 
+def check_head(path: Path) -> None:
+    """The checks of `read_checked` for a file that is then streamed, not read whole."""
+    where = str(path)
+    limit = settings.get_int("max_file_bytes")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except PermissionError:
+        raise SourceError("permission denied", where=where) from None
+    except FileNotFoundError:
+        raise SourceError("no such file", where=where) from None
+    if size > limit:
+        raise SourceError(
+            f"the file is {size:,} bytes, over the limit of {limit:,}",
+            where=where,
+            hint="split it, or raise XRONIKA_MAX_FILE_BYTES",
+        )
+    if not head.strip() and size <= _SNIFF_BYTES:
+        raise SourceError("the file is empty", where=where)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(
+            "the file is binary, not text", where=where, hint="ingest reads JSONL, JSON, HTML, text"
+        )
+
+
 def read_checked(path: Path) -> bytes:
     """A file's bytes, after the checks that apply to every kind."""
     where = str(path)
