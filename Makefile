@@ -39,10 +39,9 @@ browser:
 test: lint types browser
 	$(BIN)/pytest -q
 
-# Measurements, never tests: the quick versions, a few minutes each on two cores.
+# Measurements, never tests: regenerates docs/benchmarks.md with the quick versions.
 bench: $(STAMP)
-	$(BIN)/python bench/ingest_search.py
-	$(BIN)/python bench/scale.py --sizes 100000
+	$(BIN)/python bench/publish.py --quick
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
