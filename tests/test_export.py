@@ -156,6 +156,15 @@ def test_the_whole_corpus_exports_every_article_once(corpus: tuple[Archive, set[
     assert len(exported) == len(ids) and set(exported) == ids
 
 
+def test_a_cursor_walk_of_the_whole_corpus_returns_every_article_once(
+    corpus: tuple[Archive, set[str]],
+) -> None:
+    archive, ids = corpus
+    client = TestClient(create_app(archive))
+    walked = walk(client, q="", sort="newest", per_page=100)
+    assert len(walked) == len(set(walked)) == len(ids) and set(walked) == ids
+
+
 def _stream(archive: Archive) -> Iterator[str]:
     with TestClient(create_app(archive)) as client, client.stream("GET", "/api/export") as r:
         assert r.status_code == 200
