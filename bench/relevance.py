@@ -300,7 +300,7 @@ def print_table(
     print(
         f"Relevance, {date.today()}, {platform.machine()} × {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print("Command: .venv/bin/python bench/relevance.py\n")
+    print("Command: " + " ".join([".venv/bin/python", "bench/relevance.py", *sys.argv[1:]]) + "\n")
     for metric, index in (("MRR@10", 0), ("nDCG@10", 1), ("Recall@100", 2)):
         print(f"\n{metric}\n")
         print("| set | queries | " + " | ".join(systems) + " | xronika ÷ best baseline |")
