@@ -162,3 +162,9 @@ def test_udhr_cyrillic_edition_becomes_the_latin_one(data_folder: Path) -> None:
         length += len(latin)
     assert len(rows) == 91
     assert errors / length < 0.0006
+
+
+def test_tatar_and_bashkir_with_shared_letters_are_not_azerbaijani() -> None:
+    assert not is_azerbaijani_cyrillic("Мәктәптә җәй көне балалар уйныйлар")  # Tatar, җ
+    assert not is_azerbaijani_cyrillic("Һаумыһығыҙ, ҡунаҡтар")  # Bashkir, ҙ and ҡ
+    assert is_azerbaijani_cyrillic("Мәктәбдә јај ҝүнү ушаглар ојнајырлар")

@@ -46,6 +46,9 @@ AZ_CYRILLIC_LETTERS: frozenset[str] = frozenset("әҹҝјөүһғӘҸҜЈӨҮҺ�
 
 # Kazakh shares ә ө ү һ ғ with Azerbaijani; these letters are Kazakh only.
 _KAZAKH_ONLY_LETTERS: frozenset[str] = frozenset("қңұіҚҢҰІ")
+# Tatar and Bashkir share ә ө ү һ too; these letters are theirs, never Azerbaijani.
+_TATAR_BASHKIR_LETTERS: frozenset[str] = frozenset("җҗҙҘҫҪҡҠ")
+_NOT_AZERBAIJANI = _KAZAKH_ONLY_LETTERS | _TATAR_BASHKIR_LETTERS
 
 _LOWER: dict[str, str] = {
     "а": "a", "б": "b", "в": "v", "г": "q", "ғ": "ğ", "д": "d", "е": "e", "ә": "ə", "ж": "j",
@@ -120,6 +123,7 @@ def cyrillic_to_latin(text: str) -> str:
 
 
 def is_azerbaijani_cyrillic(text: str) -> bool:
-    """Whether Cyrillic text is Azerbaijani: it has ә ө ү һ ғ ҹ ј ҝ and no Kazakh-only letter."""
+    """Whether Cyrillic text is Azerbaijani: it has ә ө ү һ ғ ҹ ј ҝ and no letter of
+    Kazakh (қ ң ұ і), Tatar or Bashkir (җ ҙ ҫ ҡ)."""
     letters = set(text)
-    return bool(letters & AZ_CYRILLIC_LETTERS) and not letters & _KAZAKH_ONLY_LETTERS
+    return bool(letters & AZ_CYRILLIC_LETTERS) and not letters & _NOT_AZERBAIJANI
