@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -227,7 +226,3 @@ class Archive:
             p.stat().st_size for p in (self.folder / INDEX_FOLDER).rglob("*") if p.is_file()
         )
         return {"store_bytes": store_bytes, "index_bytes": index_bytes}
-
-
-def cpu_count() -> int:
-    return os.cpu_count() or 1

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from xronika import settings
 from xronika.archive import Archive
-from xronika.errors import UsageError, XronikaError
+from xronika.errors import NotFound, UsageError, XronikaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -295,8 +295,6 @@ def show(ctx: Context, article_id: str, as_json: bool) -> None:
 
     Example: xronika show sample-az-001 --json
     """
-    from xronika.errors import NotFound
-
     with reported():
         stored = ctx.archive().store.get(article_id)
         if stored is None:
@@ -326,8 +324,6 @@ def delete(ctx: Context, article_id: str) -> None:
 
     Example: xronika delete sample-az-001
     """
-    from xronika.errors import NotFound
-
     with reported():
         archive = ctx.archive()
         with archive.writing():

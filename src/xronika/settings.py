@@ -27,7 +27,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_bytes", 100 * 1024 * 1024, "largest source file ingest accepts, in bytes"),
     Setting("ingest_batch", 2000, "articles written to the store in one transaction"),
     Setting("workers", 2, "processes used to parse and analyse large inputs"),
-    Setting("parallel_threshold", 5000, "records in a source before ingest uses several workers"),
     Setting("index_memory_mb", 256, "memory the index writer may use before it flushes a segment"),
     Setting("max_query_chars", 500, "longest query accepted"),
     Setting("max_page_size", 100, "most hits one search page may return"),

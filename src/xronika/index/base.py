@@ -78,9 +78,6 @@ class Filters:
     day_from: int | None = None
     day_to: int | None = None
 
-    def empty(self) -> bool:
-        return self == Filters()
-
 
 class Sort(enum.Enum):
     RELEVANCE = "relevance"

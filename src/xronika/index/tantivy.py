@@ -174,9 +174,6 @@ class TantivyIndex:
     def _searcher(self) -> Any:
         return self._index.searcher()
 
-    def reload(self) -> None:
-        self._index.reload()
-
     def count(self) -> int:
         return int(self._searcher().num_docs)
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from xronika import settings
+from xronika.analysis.analyzer import analyzer_for
 from xronika.archive import Archive
 from xronika.errors import UsageError
 from xronika.index.base import After, Filters, IndexResult, Plan, Sort
@@ -306,8 +307,6 @@ def _fill_with_partial_matches(
 
 def _suggest(archive: Archive, parsed: ParsedQuery, query: str) -> str | None:
     """Replace each word the archive lacks by its closest known word."""
-    from xronika.analysis.analyzer import analyzer_for
-
     changed = False
     text = query
     for group in parsed.groups:

@@ -38,7 +38,7 @@ def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool)
     if clause.prefix:
         readings = [analyzer_for(lang).terms(clause.words[0]) for lang in languages]
         return PrefixMatch(
-            frozenset(r.exact for r in readings), frozenset(_fold_prefix(r.exact) for r in readings)
+            frozenset(r.exact for r in readings), frozenset(r.plain for r in readings)
         )
     if clause.phrase:
         exact: set[tuple[str, ...]] = set()
@@ -50,12 +50,6 @@ def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool)
         return PhraseMatch(frozenset(exact), frozenset(folded))
     found = query_terms(clause.words[0], languages)
     return TermMatch(found.exact, found.stem, found.fold, found.plain, fuzzy=fuzzy)
-
-
-def _fold_prefix(exact: str) -> str:
-    from xronika.analysis.fold import fold
-
-    return fold(exact)
 
 
 def build_plan(

@@ -22,7 +22,7 @@ from typing import Any
 
 from xronika import settings
 from xronika.errors import ArchiveBusy, ArchiveDamaged
-from xronika.model import Article, Provenance, derive_id, parse_published
+from xronika.model import Article, Provenance, derive_id
 from xronika.store.migrations import migrate
 
 FILENAME = "archive.sqlite3"
@@ -348,16 +348,6 @@ class Store:
             )
         ]
 
-    def distinct(self, column: str) -> list[str]:
-        if column not in {"section", "source", "language", "script"}:
-            raise ValueError(column)
-        return [
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT DISTINCT {column} FROM articles WHERE {column} IS NOT NULL"
-            )
-        ]
-
     def counts_by(self, expression: str) -> list[tuple[str | None, int]]:
         allowed = {
             "language": "language",
@@ -376,6 +366,3 @@ class Store:
 
     def check_integrity(self) -> str:
         return str(self.connection.execute("PRAGMA quick_check").fetchone()[0])
-
-    def parse_day(self, value: str) -> str:
-        return parse_published(value).day.isoformat()
