@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
+from website import Site
 
 from xronika.archive import Archive
 from xronika.cli import main
@@ -59,6 +60,22 @@ def make_archive(tmp_path: Path) -> Iterator[Callable[[list[dict[str, Any]]], Ar
     yield build
     for archive in opened:
         archive.close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """Our own small news site, served on 127.0.0.1 (tests/website.py)."""
+    served = Site().start()
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """An empty archive in a temporary data folder."""
+    opened = Archive.open(tmp_path / "archive")
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from conftest import Cli
-from test_ingest_web import by_url, run
-from website import ATOM, NEWS, RSS, Site
+from website import ATOM, NEWS, RSS, Site, by_url, run
 
 from xronika.archive import Archive
 from xronika.ingest.documents import kind_of_document
 from xronika.ingest.feeds import read_feed
 from xronika.ingest.sitemaps import read_sitemap
 from xronika.ingest.sources import kind_of
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    served = Site().start()
-    yield served
-    served.stop()
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    opened = Archive.open(tmp_path / "archive")
-    yield opened
-    opened.close()
 
 
 def test_an_rss_feed_fetches_each_item_and_lends_its_date(archive: Archive, site: Site) -> None:

@@ -5,55 +5,19 @@ Everything runs against our own small site (tests/website.py) on 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import Cli
-from website import Site
+from website import QUICK, Site, by_url, run
 
 from xronika.archive import Archive
-from xronika.errors import XronikaError
-from xronika.ingest import IngestReport, ingest
+from xronika.ingest import ingest
 from xronika.ingest.fetch import FetchPolicy, user_agent
 from xronika.ingest.pages import listing_by_address, shape
 from xronika.ingest.web import WebOptions
 
-QUICK = FetchPolicy(delay=0, timeout=0.5, retries=1, backoff=0, max_bytes=64 * 1024)
 ARTICLE_PATHS = ("/az/neft-hasilati", "/ru/pogoda", "/tr/ekonomi", "/en/harbour", "/en/bridge")
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    served = Site().start()
-    yield served
-    served.stop()
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    opened = Archive.open(tmp_path / "archive")
-    yield opened
-    opened.close()
-
-
-def run(
-    archive: Archive, *sources: str, crawl: bool = False, **options: object
-) -> tuple[IngestReport, list[str]]:
-    problems: list[str] = []
-
-    def say(error: XronikaError) -> None:
-        problems.append(str(error))
-
-    web = WebOptions(crawl=crawl, **{"policy": QUICK, **options})  # type: ignore[arg-type]
-    return ingest(archive, list(sources), problem=say, web_options=web), problems
-
-
-def by_url(archive: Archive) -> dict[str, dict[str, object]]:
-    return {
-        str(stored.article.url): stored.article.to_json()
-        for stored in archive.store.iter_articles()
-    }
 
 
 def test_one_url_becomes_one_article(archive: Archive, site: Site) -> None:

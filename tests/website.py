@@ -20,6 +20,12 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from xronika.archive import Archive
+from xronika.errors import XronikaError
+from xronika.ingest import IngestReport, ingest
+from xronika.ingest.fetch import FetchPolicy
+from xronika.ingest.web import WebOptions
+
 Answer = tuple[int, dict[str, str], bytes]
 
 
@@ -306,3 +312,27 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+# -- ingesting from the site -----------------------------------------------------------
+
+QUICK = FetchPolicy(delay=0, timeout=0.5, retries=1, backoff=0, max_bytes=64 * 1024)
+
+
+def run(
+    archive: Archive, *sources: str, crawl: bool = False, **options: object
+) -> tuple[IngestReport, list[str]]:
+    problems: list[str] = []
+
+    def say(error: XronikaError) -> None:
+        problems.append(str(error))
+
+    web = WebOptions(crawl=crawl, **{"policy": QUICK, **options})  # type: ignore[arg-type]
+    return ingest(archive, list(sources), problem=say, web_options=web), problems
+
+
+def by_url(archive: Archive) -> dict[str, dict[str, object]]:
+    return {
+        str(stored.article.url): stored.article.to_json()
+        for stored in archive.store.iter_articles()
+    }
