@@ -417,16 +417,39 @@ def stats(ctx: Context, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="server processes (default: $XRONIKA_SERVE_WORKERS, else 2)",
+)
 @click.pass_obj
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, workers: int | None) -> None:
     """Serve the reading room, the JSON API and the feeds.
 
-    Example: xronika serve --port 8000
+    Example: xronika serve --port 8000 --workers 2
     """
+    import os
+
     import uvicorn
 
     from xronika.web import create_app
 
     with reported():
-        app = create_app(ctx.archive(create=True))
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # Opened here first, so that migrations and any index rebuild happen once,
+        # before server processes start reading the folder.
+        archive = ctx.archive(create=True)
+        count = workers or settings.get_int("serve_workers")
+        if count == 1:
+            uvicorn.run(create_app(archive), host=host, port=port, log_level="info")
+            return
+        archive.close()
+        os.environ["XRONIKA_DATA"] = str(ctx.folder.resolve())
+        uvicorn.run(
+            "xronika.web.app:app_from_environment",
+            factory=True,
+            workers=count,
+            host=host,
+            port=port,
+            log_level="info",
+        )

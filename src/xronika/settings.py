@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_offset", 10000, "deepest offset a search may page to"),
     Setting("busy_timeout_ms", 10000, "how long a writer waits for another writer to finish"),
     Setting("contact", "", "URL or e-mail that fetched sites see in the user agent"),
+    Setting("serve_workers", 2, "server processes `xronika serve` starts (one per core)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from xronika import __version__
+from xronika import __version__, settings
 from xronika.archive import Archive
 from xronika.web import api, browsing, discovery, errors, export, feeds, memento, oai, reading
 from xronika.web.chronicle import Chronicle
@@ -53,6 +53,13 @@ def create_app(archive: Archive) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _one_error_shape_in_schema(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app in one of several server processes (`serve --workers`): each opens the
+    data folder named by `$XRONIKA_DATA` itself; SQLite and Tantivy both allow any number
+    of reading processes beside the one writer."""
+    return create_app(Archive.open(settings.data_folder()))
 
 
 def _one_error_shape_in_schema(app: FastAPI) -> None:
