@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from xronika.analysis.analyzer import analyzer_for, query_terms
+from xronika.analysis.detect import detect_script
 from xronika.analysis.fold import fold
 from xronika.analysis.normalise import lower, repair_mixed_script, words
 
@@ -77,3 +80,41 @@ def test_a_query_word_is_read_in_every_language_of_the_archive() -> None:
     russian = query_terms("шәһид", ("az", "ru"))
     assert {"şəhid", "шәһид"} <= russian.exact  # az transliterates, ru keeps its own letters
     assert query_terms("ЁЛКИ", ("ru",)).stem == query_terms("елка", ("ru",)).stem
+
+
+SCRIPT_NAMES = {"LATIN": "Latn", "CYRILLIC": "Cyrl", "ARABIC": "Arab", "GREEK": "Grek",
+                "ARMENIAN": "Armn", "GEORGIAN": "Geor", "HEBREW": "Hebr", "CJK": "Hani",
+                "HIRAGANA": "Jpan", "KATAKANA": "Jpan", "HANGUL": "Hang", "DEVANAGARI": "Deva"}  # fmt: skip
+
+
+def letters_by_script(text: str) -> Counter[str]:
+    """The definition detect_script implements faster: each letter counted by the first
+    word of its Unicode name."""
+    counts: Counter[str] = Counter()
+    for char in text[:2000]:
+        if char.isalpha():
+            script = SCRIPT_NAMES.get(unicodedata.name(char, "").split(" ", 1)[0])
+            if script:
+                counts[script] += 1
+    return counts
+
+
+def test_detect_script_counts_every_code_point_by_its_unicode_name() -> None:
+    wrong = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        expected = letters_by_script(char)
+        found = detect_script(char)
+        if found != (next(iter(expected)) if expected else None):
+            wrong.append(f"U+{code:04X} {found}")
+    assert wrong == []
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=2500))
+def test_detect_script_names_a_script_with_the_most_letters(text: str) -> None:
+    counts = letters_by_script(text)
+    found = detect_script(text)
+    if not counts:
+        assert found is None
+    else:
+        assert found is not None and counts[found] == max(counts.values())

@@ -8,6 +8,7 @@ letters ә ө ү һ ғ ҹ ј ҝ give it away (unless Kazakh's қ ң ұ і are th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -26,6 +27,17 @@ _LINGUA_LANGUAGES = (
 )  # fmt: skip
 
 
+# Letters of the two scripts nearly every text here is in, as ranges in which every
+# letter's Unicode name starts with LATIN or CYRILLIC: counted by the regex engine, so
+# that only the rare remaining letters need a lookup one by one.
+_LATIN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff]")
+_CYRILLIC = re.compile("[\u0400-\u0481\u048a-\u052f]")
+_OTHER_LETTERS = re.compile(
+    "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff"
+    "\u0400-\u0481\u048a-\u052f]|[\\W\\d_]"
+)
+
+
 @lru_cache(maxsize=4096)
 def _script_of(char: str) -> str | None:
     name = unicodedata.name(char, "")
@@ -34,13 +46,17 @@ def _script_of(char: str) -> str | None:
 
 def detect_script(text: str) -> str | None:
     """The ISO 15924 code of the script most of the text's letters are in."""
+    sample = text[:_SAMPLE_CHARS]
     counts: Counter[str] = Counter()
-    for char in text[:_SAMPLE_CHARS]:
+    counts["Latn"] = len(_LATIN.findall(sample))
+    counts["Cyrl"] = len(_CYRILLIC.findall(sample))
+    for char in _OTHER_LETTERS.sub("", sample):
         if char.isalpha():
             script = _script_of(char)
             if script:
                 counts[script] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    best, count = counts.most_common(1)[0]
+    return best if count else None
 
 
 @lru_cache(maxsize=1)
