@@ -21,9 +21,15 @@ LEAD_WORDS = 4  # words shown before the first match, so that it reads in contex
 
 
 def marked_spans(text: str, language: str | None, wanted: Highlighter) -> list[tuple[int, int]]:
-    terms = analyzer_for(language).terms
-    matches = wanted.matches
-    return [m.span() for m in WORD.finditer(text) if matches(terms(m.group()))]
+    return [m.span() for m in WORD.finditer(text) if _marked(m.group(), language, wanted)]
+
+
+def _marked(word: str, language: str | None, wanted: Highlighter) -> bool:
+    seen = wanted.seen(language)
+    hit = seen.get(word)
+    if hit is None:
+        hit = seen[word] = wanted.matches(analyzer_for(language).terms(word))
+    return hit
 
 
 def mark(text: str, marks: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -49,12 +55,16 @@ def snippet(body: str, language: str | None, wanted: Highlighter) -> str:
     """
     terms = analyzer_for(language).terms
     matches = wanted.matches
+    seen = wanted.seen(language)
     words: list[tuple[int, int]] = []
     marked: list[bool] = []
     first: int | None = None
     for found in WORD.finditer(body, 0, min(len(body), SCAN_CHARS)):
         words.append(found.span())
-        hit = matches(terms(found.group()))
+        word = found.group()
+        hit = seen.get(word)
+        if hit is None:
+            hit = seen[word] = matches(terms(word))
         marked.append(hit)
         if hit and first is None:
             first = len(words) - 1

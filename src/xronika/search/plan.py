@@ -8,7 +8,7 @@ terms, exact spellings weighted above stems and stems above folded forms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xronika.analysis.analyzer import analyzer_for, query_terms
 from xronika.index.base import Filters, Match, PhraseMatch, Plan, PrefixMatch, Sort, TermMatch
@@ -24,6 +24,14 @@ class Highlighter:
     fold: frozenset[str]
     prefixes: tuple[str, ...]
     fold_prefixes: tuple[str, ...]
+    # Printed word → marked or not, per language, remembered for the query's lifetime:
+    # the hits of one page share most of their words.
+    _seen: dict[str | None, dict[str, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def seen(self, language: str | None) -> dict[str, bool]:
+        return self._seen.setdefault(language, {})
 
     def matches(self, terms: tuple[str, ...]) -> bool:
         exact, stem, folded = terms[0], terms[1], terms[2]
