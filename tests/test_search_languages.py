@@ -3,6 +3,9 @@ our own sample articles (see sample/README.md for which article carries which wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from xronika.archive import Archive
@@ -116,3 +119,21 @@ def test_vergi_borcu_finds_the_tax_debt_article_first(sample_archive: Archive) -
 def test_a_misspelt_word_gets_a_suggestion_from_the_archive(sample_archive: Archive) -> None:
     result = search(sample_archive, SearchRequest(query="xiyabanıı"))
     assert result.suggestion is not None
+
+
+def test_a_query_in_azerbaijani_cyrillic_is_read_as_the_same_query_in_latin(
+    make_archive: Callable[[list[dict[str, Any]]], Archive],
+) -> None:
+    archive = make_archive([
+        {"id": "az-bank", "language": "az", "title": "Mərkəzi Bank uçot dərəcəsini saxladı",
+         "body": "Mərkəzi Bank uçot dərəcəsini dəyişməz saxlamağa qərar verib."},
+        {"id": "ru-bank", "language": "ru", "title": "Центральный банк сохранил ставку",
+         "body": "Банк сохранил ключевую ставку на прежнем уровне."},
+        {"id": "ru-other", "language": "ru", "title": "Погода в Баку",
+         "body": "В Баку ожидается дождь и сильный ветер."},
+    ])  # fmt: skip
+    # `Банк` has no Azerbaijani letter, but `Мәркәзи` makes the query Azerbaijani: read
+    # as Russian too, `Банк` would bring the Russian article in as a partial match.
+    for latin, cyrillic in [("Mərkəzi Bank", "Мәркәзи Банк"), ("MƏRKƏZİ BANK", "МӘРКӘЗИ БАНК")]:
+        assert found(archive, cyrillic) == found(archive, latin) == ["az-bank"]
+    assert "ru-bank" in found(archive, "Банк")  # a Cyrillic word alone may be Russian

@@ -23,7 +23,7 @@ from xronika.archive import Archive
 from xronika.errors import UsageError
 from xronika.index.base import After, Filters, IndexResult, Plan, Sort
 from xronika.search.highlight import snippet
-from xronika.search.plan import build_plan, highlighter
+from xronika.search.plan import build_plan, highlighter, in_latin_letters
 from xronika.search.query import ParsedQuery, parse
 from xronika.search.suggest import closest_term
 
@@ -208,7 +208,8 @@ def _check(request: SearchRequest) -> Sort:
 def search(archive: Archive, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     sort = _check(request)
-    parsed = parse(request.query)
+    typed = parse(request.query)
+    parsed = in_latin_letters(typed, request.query)
     languages = archive.languages()
     filters = _filters(archive, request, parsed)
     if parsed.empty and sort is Sort.RELEVANCE:
@@ -245,7 +246,7 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
                 found, fuzzy_used = fuzzy, not partial
         seen = request.offset
     next_cursor = None if partial else walk.next(found, seen, fuzzy_used)
-    suggestion = _suggest(archive, parsed, request.query) if strict_total < FEW and words else None
+    suggestion = _suggest(archive, typed, request.query) if strict_total < FEW and words else None
     wanted = highlighter(parsed, languages)
     stored = archive.store.by_keys([hit.key for hit in found.hits])
     hits = []

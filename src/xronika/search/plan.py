@@ -8,9 +8,10 @@ terms, exact spellings weighted above stems and stems above folded forms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xronika.analysis.analyzer import analyzer_for, query_terms
+from xronika.analysis.translit import cyrillic_to_latin, is_azerbaijani_cyrillic
 from xronika.index.base import Filters, Match, PhraseMatch, Plan, PrefixMatch, Sort, TermMatch
 from xronika.search.query import Clause, ParsedQuery
 
@@ -40,6 +41,24 @@ class Highlighter:
         if self.prefixes or self.fold_prefixes:
             return exact.startswith(self.prefixes) or folded.startswith(self.fold_prefixes)
         return False
+
+
+def in_latin_letters(parsed: ParsedQuery, query: str) -> ParsedQuery:
+    """A query typed in Azerbaijani Cyrillic (it has ә ө ү һ ғ ҹ ј ҝ) is read exactly as
+    the same query typed in Latin letters, so that both scripts find the same articles in
+    the same order. Otherwise its words without special letters (`Банк`, `Трамп`) would
+    also be read as Russian and match Russian articles the Latin query never reaches."""
+    if not is_azerbaijani_cyrillic(query.lower()):
+        return parsed
+
+    def latin(clause: Clause) -> Clause:
+        return replace(clause, words=tuple(cyrillic_to_latin(w) for w in clause.words))
+
+    return ParsedQuery(
+        [[latin(c) for c in group] for group in parsed.groups],
+        [latin(c) for c in parsed.excluded],
+        parsed.filters,
+    )
 
 
 def clause_match(clause: Clause, languages: tuple[str | None, ...], fuzzy: bool) -> Match:
