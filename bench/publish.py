@@ -3,12 +3,12 @@
     .venv/bin/python bench/publish.py [--quick] [--out docs/benchmarks.md]
 
 Runs each benchmark in turn (ingest and search latency, relevance, extraction, analysis
-speed, transliteration, stemming, HTTP load, scale) as a separate process, and puts its
-Markdown tables under one heading each, with the machine, the date, the commit and the
-exact command, so a reader can run the same command and compare. `--quick` is what
-`make bench` runs: the relevance sets cut to their first 200 queries, the scale run at
-100,000 articles, a shorter HTTP load. A benchmark that fails is reported as failed in
-the document, with its last lines, and the others still run.
+speed, transliteration, stemming, HTTP load, load while ingesting, scale) as a separate
+process, and puts its Markdown tables under one heading each, with the machine, the date,
+the commit and the exact command, so a reader can run the same command and compare.
+`--quick` is what `make bench` runs: the relevance sets cut to their first 200 queries,
+the scale run at 100,000 articles, shorter HTTP loads. A benchmark that fails is reported
+as failed in the document, with its last lines, and the others still run.
 """
 
 from __future__ import annotations
@@ -41,8 +41,13 @@ RUNS: tuple[tuple[str, list[str], list[str], str], ...] = (
      "Under- and over-stemming of our Azerbaijani stemmer and Snowball's Turkish one."),
     ("HTTP load", ["bench/http.py"], ["--clients", "16", "--seconds", "10"],
      "Concurrent searches over loopback against `xronika serve`."),
+    ("Load while ingesting", ["bench/load.py"], ["--seconds", "15"],
+     "100 clients searching and reading over loopback while `xronika ingest` writes into the "
+     "same archive: requests per second, latency and errors per kind of request."),
     ("Scale", ["bench/scale.py", "--sizes", "100000"], [],
      "Synthetic corpus: xronika against bare Tantivy and SQLite FTS5."),
+    ("Near-duplicates", ["bench/duplicates.py"], ["--rounds", "1"],
+     "Store writes per second with and without near-duplicate detection, and the groups found."),
 )  # fmt: skip
 
 

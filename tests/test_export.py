@@ -162,7 +162,14 @@ def test_a_cursor_walk_of_the_whole_corpus_returns_every_article_once(
     archive, ids = corpus
     client = TestClient(create_app(archive))
     walked = walk(client, q="", sort="newest", per_page=100)
-    assert len(walked) == len(set(walked)) == len(ids) and set(walked) == ids
+    assert len(walked) == len(set(walked)) and set(walked) == originals(archive, ids)
+
+
+def originals(archive: Archive, ids: set[str]) -> set[str]:
+    """The ids a search walk returns: near-duplicate copies come only with their original."""
+    copies = {s.article.id for s in archive.store.iter_articles() if s.copy_of}
+    assert len(copies) < len(ids) // 50
+    return ids - copies
 
 
 def _stream(archive: Archive) -> Iterator[str]:
@@ -201,4 +208,4 @@ def test_a_cursor_walks_past_every_page_limit_on_real_articles(
     walked = walk(client, **params)
     assert len(walked) == len(set(walked)) == total
     if not query:
-        assert set(walked) == ids
+        assert set(walked) == originals(archive, ids)

@@ -7,6 +7,7 @@ from typing import Any
 
 from xronika.archive import Archive
 from xronika.model import Article
+from xronika.search import SearchRequest, search
 
 Make = Callable[[list[dict[str, Any]]], Archive]
 RECORDS = [
@@ -59,10 +60,21 @@ def test_the_index_catches_up_with_work_a_crashed_writer_left(make_archive: Make
     archive.store.write([(Article(id="late", title="Gecikmiş xəbər", body="Sumqayıt"), None)])
     assert archive.check().missing  # stored, not yet indexed: as after a crash
     assert archive.folder is not None
-    reopened = Archive.open(archive.folder)
-    with reopened.writing():
-        reopened.sync()
-    assert reopened.check().clean
+    reopened = Archive.open(archive.folder)  # opening is enough: it finishes owed work
+    assert reopened.check().clean and reopened.store.pending_count() == 0
+
+
+def test_dates_beyond_the_index_range_are_kept_and_sort_at_its_ends(make_archive: Make) -> None:
+    dated = [("far", "2300-01-01"), ("now", "2025-11-25"), ("old", "1500-06-01")]
+    archive = make_archive(
+        [{"id": i, "body": f"Xəbər {i}.", "language": "az", "published": d} for i, d in dated]
+    )
+    assert archive.check().clean
+    for sort, order in [("newest", ["far", "now", "old"]), ("oldest", ["old", "now", "far"])]:
+        found = search(archive, SearchRequest(query="xəbər", sort=sort)).hits
+        assert [hit["id"] for hit in found] == order
+    stored = archive.store.get("far")
+    assert stored is not None and stored.day == "2300-01-01"
 
 
 def test_a_deleted_article_leaves_the_index(make_archive: Make) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Cli
+
+from xronika.archive import Archive
+from xronika.errors import XronikaError
+from xronika.ingest import ingest
 
 PAGE = """<!doctype html>
 <html lang="az"><head><meta charset="utf-8"><title>Vergi borcu artıb | Xəbər</title>
@@ -82,3 +87,37 @@ def test_broken_front_matter_is_reported(cli: Cli, tmp_path: Path) -> None:
     note.write_text("---\ntitle: [unclosed\n---\nBody\n", "utf-8")
     result = cli("ingest", str(note))
     assert "front matter" in result.stderr and "failed 1" in result.stderr
+
+
+def ingested(
+    folder: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[str], dict[str, str]]:
+    monkeypatch.setenv("XRONIKA_WORKERS", str(workers))
+    archive = Archive.temporary()
+    problems: list[XronikaError] = []
+    try:
+        report = ingest(archive, [str(folder)], problem=problems.append)
+        stored = {s.article.id: str(s.provenance) for s in archive.store.iter_articles()}
+    finally:
+        archive.close()
+    return report.summary(), [str(p) for p in problems], stored
+
+
+def test_a_directory_of_pages_gives_the_same_result_with_one_worker_or_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(12):
+        url = f"https://xeber.example.az/iqtisadiyyat/vergi-{n}"
+        page = PAGE.replace("iqtisadiyyat/vergi-borcu", url.split("example.az/")[1])
+        (pages / f"{n:02d}.html").write_text(page.replace("artıb.", f"artıb ({n})."), "utf-8")
+    (pages / "07-menu.html").write_text("<html><body><nav>Menu</nav></body></html>", "utf-8")
+    one = ingested(pages, 1, monkeypatch)
+    two = ingested(pages, 2, monkeypatch)
+    assert two == one
+    summary, problems, stored = two
+    assert summary == "added 12, updated 0, unchanged 0, failed 1"
+    assert problems == [f"{pages / '07-menu.html'}: no article text found in the page "
+                        "(is it an article page?)"]  # fmt: skip
+    assert sorted(stored.values()) == sorted(str(p) for p in pages.glob("[0-9][0-9].html"))

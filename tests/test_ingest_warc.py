@@ -18,6 +18,8 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 from xronika.archive import Archive
 from xronika.ingest import ingest
+from xronika.ingest.warc import jobs as warc_jobs
+from xronika.ingest.workers import SMALL_JOBS
 from xronika.store import captures
 
 PAGES = {
@@ -319,3 +321,67 @@ def test_arc_and_warc_of_the_same_crawl_agree(data_folder: Path):
         urls.append(sorted(articles(archive)))
         archive.close()
     assert urls[0] == urls[1] and urls[0]
+
+
+# -- one worker or two -------------------------------------------------------------------
+
+
+def long_warc(path: Path) -> Path:
+    """Enough pages for the worker pool, a story captured thrice across jobs, a cut record."""
+    warc = Writer()
+    for n in range(48):
+        if n == 5:
+            warc.response(STORY, story("update"), day="2024-03-05T08:00:00")
+        if n == 30:
+            warc.response(STORY, story("first report"), day="2024-03-01T08:00:00")
+            warc.response("https://news.example.com/logo.png", b"\x89PNG", content_type="image/png")
+        if n == 40:
+            warc.revisit(STORY, "2024-03-09T08:00:00")
+        title = f"Xəbər nömrə {n}: yeni körpü açılıb"
+        warc.response(
+            f"https://xeber.example.az/xeber/{n}",
+            page("az", title, f"Şəhərdə yeni körpü açılıb, nömrə {n}.", "Sakinlər sevinir."),
+        )
+    data = warc.buffer.getvalue()
+    start, length = record_spans(data)[20]
+    path.write_bytes(data[: start + length // 2] + data[start + length :])
+    return path
+
+
+def what_ingest_left(
+    paths: list[Path], workers: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[str], dict[str, tuple[str, str]], list[tuple[Any, ...]]]:
+    monkeypatch.setenv("XRONIKA_WORKERS", str(workers))
+    monkeypatch.setenv("XRONIKA_INGEST_BATCH", "7")  # newest-wins across many batches
+    archive = Archive.temporary()
+    try:
+        report, problems = run(archive, *paths)
+        stored = {
+            s.article.id: (s.content_hash, str(s.provenance)) for s in archive.store.iter_articles()
+        }
+        rows = archive.store.connection.execute(
+            "SELECT url, captured, kind, article, origin, origin_offset FROM captures "
+            "ORDER BY url, captured"
+        ).fetchall()
+        return report.summary(), problems, stored, [tuple(row) for row in rows]
+    finally:
+        archive.close()
+
+
+def test_two_workers_leave_exactly_what_one_leaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = long_warc(tmp_path / "long.warc.gz")
+    assert len(list(warc_jobs(path))) > SMALL_JOBS  # so the pool is used
+    one = what_ingest_left([path], 1, monkeypatch)
+    two = what_ingest_left([path], 2, monkeypatch)
+    assert two == one
+    summary, problems, stored, rows = two
+    assert summary == "added 48, updated 0, unchanged 1, failed 1, skipped 1"
+    assert len(problems) == 1 and problems[0].startswith(f"{path}@")
+    assert all(provenance.startswith(f"{path}@") for _, provenance in stored.values())
+    assert [(row[1], row[2]) for row in rows if row[0] == STORY] == [
+        ("2024-03-01T08:00:00Z", "response"),
+        ("2024-03-05T08:00:00Z", "response"),
+        ("2024-03-09T08:00:00Z", "revisit"),
+    ]

@@ -1,15 +1,22 @@
 """Ingest from the web: single URLs, polite crawls, re-crawls that cost nothing, bad answers.
 
-Everything runs against our own small site (tests/website.py) on 127.0.0.1.
+Everything runs against our own small site (tests/website.py) on 127.0.0.1. Politeness is
+checked from the server's side: the pauses it saw between requests are at least what
+--delay, Crawl-delay or Retry-After asked for (a lower bound, never a speed).
 """
 
 from __future__ import annotations
 
+import math
+import re
+import time
+from datetime import UTC, datetime
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
 from conftest import Cli
-from website import QUICK, Site, by_url, run
+from website import BRIDGE, QUICK, Site, by_url, run
 
 from xronika.archive import Archive
 from xronika.ingest import ingest
@@ -122,8 +129,6 @@ def test_a_changed_page_is_fetched_again_on_a_recrawl(archive: Archive, site: Si
 
 
 def _changed_bridge() -> bytes:
-    from website import BRIDGE
-
     return BRIDGE.replace("careful repairs", "careful repairs and new lamps").encode()
 
 
@@ -186,3 +191,101 @@ def test_the_cli_crawls_and_refuses_a_bad_since(tmp_path: Path, site: Site) -> N
 def test_the_user_agent_names_the_archives_contact(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XRONIKA_CONTACT", "mailto:archive@example.org")
     assert user_agent().endswith("(self-hosted news archive; +mailto:archive@example.org)")
+
+
+def test_since_skips_crawled_pages_published_before_it_and_follows_their_links(
+    archive: Archive, site: Site
+) -> None:
+    # The old bridge story (2024-03-12) is the only way to the new pier story (2024-03-20).
+    linked = BRIDGE.replace("</article>", '<p><a href="/en/pier">The new pier</a></p></article>')
+    site.failures["/en/bridge"] = [(200, {"Content-Type": "text/html"}, linked.encode())]
+    since = datetime(2024, 3, 15, tzinfo=UTC)
+    report, problems = run(archive, site.url("/"), crawl=True, since=since)
+    kept = {"/ru/pogoda", "/tr/ekonomi", "/en/harbour", "/en/pier"}  # 03-15, 03-16, undated
+    assert set(by_url(archive)) == {site.url(p) for p in kept}
+    assert site.fetched("/en/pier") == 1  # reached through the skipped bridge story
+    # skipped: the front, section and tag pages, the private page, and the two older stories
+    assert (report.added, report.skipped, report.failed) == (4, 6, 1), problems
+    # Nothing is lost: a run without --since fetches the older stories again and keeps them.
+    report, _ = run(archive, site.url("/"), crawl=True)
+    assert (report.added, report.unchanged) == (2, 3)
+    assert site.count("/az/neft-hasilati", 200) == 2 and site.count("/en/bridge", 200) == 2
+
+
+def test_the_cli_passes_since_to_a_crawl(tmp_path: Path, site: Site) -> None:
+    cli = Cli(tmp_path / "data")
+    args = ("--crawl", "--delay", "0", "--depth", "1", "--since", "2024-03-15")
+    result = cli("ingest", site.url("/"), *args)
+    assert result.exit_code == 0, result.output
+    assert "added 0, updated 0, unchanged 0, failed 1, skipped 6" in result.stderr
+
+
+def test_requests_to_one_host_wait_the_delay_between_them(archive: Archive, site: Site) -> None:
+    polite = FetchPolicy(delay=0.25, timeout=2, retries=0, backoff=0)
+    report, _ = run(archive, site.url("/"), crawl=True, depth=1, policy=polite)
+    assert report.added == 2
+    paths = [path for _, path in site.arrivals]
+    assert paths[:2] == ["/robots.txt", "/"] and "/en/bridge" in paths  # after a redirect
+    pauses = site.pauses()
+    assert len(pauses) == 7 and all(pause >= 0.25 for pause, *_ in pauses), pauses
+
+
+def test_robots_txt_crawl_delay_is_honoured(archive: Archive, site: Site) -> None:
+    # A fractional delay: the standard library's parser alone would ignore it.
+    robots = "User-agent: *\nCrawl-delay: 0.6\nDisallow: /private/\n"
+    site.failures["/robots.txt"] = [(200, {"Content-Type": "text/plain"}, robots.encode())]
+    report, problems = run(archive, site.url("/"), crawl=True, max_pages=3)  # --delay 0
+    assert problems == [] and report.skipped >= 1
+    pauses = site.pauses()
+    assert len(pauses) >= 3, site.arrivals  # robots.txt and three pages, or a redirect more
+    assert all(pause >= 0.6 for pause, *_ in pauses), pauses
+
+
+def test_a_crawl_delay_longer_than_xronika_waits_keeps_the_site_out(
+    archive: Archive, site: Site
+) -> None:
+    robots = b"User-agent: *\nCrawl-delay: 86400\n"
+    site.failures["/robots.txt"] = [(200, {"Content-Type": "text/plain"}, robots)]
+    report, problems = run(archive, site.url("/"), crawl=True)
+    assert [path for _, path in site.arrivals] == ["/robots.txt"]
+    assert report.added == 0 and report.failed == 1
+    assert problems == [
+        f"{site.url('/robots.txt')}: robots.txt asks for 86,400 s between requests, longer "
+        "than xronika waits (60 s): the site is not crawled (ask the site for a feed or a "
+        "sitemap, or for a shorter Crawl-delay)"
+    ]
+
+
+def _http_date(seconds_from_now: int) -> str:
+    return formatdate(math.ceil(time.time()) + seconds_from_now, usegmt=True)
+
+
+@pytest.mark.parametrize(("status", "after"), [(429, "1"), (503, "date")])
+def test_retry_after_is_waited_before_the_next_try(
+    archive: Archive, site: Site, status: int, after: str
+) -> None:
+    # A date 3 s ahead when written: at least 1 s ahead still however slow the first request.
+    value = _http_date(3) if after == "date" else after
+    site.failures["/en/harbour"] = [(status, {"Retry-After": value}, b"busy")]
+    patient = FetchPolicy(delay=0, timeout=2, retries=1, backoff=0)
+    report, problems = run(archive, site.url("/en/harbour"), policy=patient)
+    assert (report.added, problems) == (1, [])
+    assert site.count("/en/harbour", status) == 1 and site.count("/en/harbour", 200) == 1
+    [(pause, first, second)] = site.pauses()
+    assert (first, second) == ("/en/harbour", "/en/harbour") and pause >= 1.0
+
+
+@pytest.mark.parametrize("after", ["86400", "date"])
+def test_a_retry_after_past_the_cap_is_reported_not_waited_for(
+    archive: Archive, site: Site, after: str
+) -> None:
+    value = _http_date(86400) if after == "date" else after
+    site.failures["/en/harbour"] = [(503, {"Retry-After": value}, b"down for the day")]
+    patient = FetchPolicy(delay=0, timeout=2, retries=5, backoff=0)
+    report, problems = run(archive, site.url("/en/harbour"), site.url("/en/bridge"), policy=patient)
+    assert (report.added, report.failed) == (1, 1)
+    assert site.fetched("/en/harbour") == 1  # given up at once, not retried
+    [problem] = problems
+    assert problem.startswith(site.url("/en/harbour") + ": HTTP 503 Service Unavailable, ")
+    # (a whole-second HTTP date a day ahead is a day away give or take a second when read)
+    assert re.search(r"Retry-After 86,(39\d|40[01]) s: longer than xronika waits \(60 s\)", problem)

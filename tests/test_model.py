@@ -30,8 +30,10 @@ def test_a_timestamp_without_zone_is_read_as_utc() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "yesterday", "20/01/1990", "1990-13-01", "1990-02-30", "1990-01-20T25:00"]
-)
+    "value",
+    ["", "yesterday", "20/01/1990", "1990-13-01", "1990-02-30", "1990-01-20T25:00",
+     "0001-01-01T00:00+01:00", "9999-12-31T23:59-01:00"],  # the last two: no year in UTC
+)  # fmt: skip
 def test_anything_that_is_not_iso_8601_is_refused(value: str) -> None:
     with pytest.raises(ValueError):
         parse_published(value)

@@ -125,7 +125,8 @@ def test_the_result_has_exactly_the_agreed_shape(archive: Archive) -> None:
     }
     for hit in result["hits"]:
         assert set(hit) == {"id", "title", "url", "published", "language", "section", "source",
-                            "snippet", "score"}  # fmt: skip
+                            "snippet", "score", "copies"}  # fmt: skip
+        assert hit["copies"] == []
     undated = next(h for h in result["hits"] if h["id"] == "r5")
     assert undated["published"] is None and undated["url"] is None and undated["section"] is None
     assert set(result["facets"]) == {"language", "section", "year", "source"}

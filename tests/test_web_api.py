@@ -9,7 +9,7 @@ from conftest import SAMPLE, Cli
 from fastapi.testclient import TestClient
 
 from xronika.archive import Archive
-from xronika.web import create_app
+from xronika.web import api, create_app, reading
 
 ERROR_KEYS = {"code", "status", "message", "where", "hint"}
 
@@ -201,10 +201,11 @@ def test_an_unexpected_failure_is_a_500_in_the_one_shape(
     app = create_app(sample_archive)
     broken = TestClient(app, raise_server_exceptions=False, headers={"Accept-Language": "en"})
 
-    def fail(article_id: str) -> None:
+    def fail(store: object, article_id: str) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(sample_archive.store, "get", fail)
+    monkeypatch.setattr(api, "public_article", fail)
+    monkeypatch.setattr(reading, "public_article", fail)
     error = assert_error(broken.get("/api/articles/sample-az-001"), 500, "error")
     assert "disk on fire" not in str(error["message"])  # no internals leak out
     page = broken.get("/articles/sample-az-001")

@@ -5,7 +5,8 @@ a front page, a section front and a tag page, robots.txt with a disallowed path,
 index with a news sitemap and a gzipped urlset, RSS and Atom feeds, a redirect, a 404, a
 slow page, a page over the size limit, a truncated gzip body, an image, a broken feed and
 pages that fail before they succeed. Every answer is counted per path and status, so tests
-can tell what was fetched (200) from what cost nothing (304).
+can tell what was fetched (200) from what cost nothing (304), and every request's arrival
+time is noted, so tests can check the pauses between them (a lower bound, never a speed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import itertools
 import threading
 import time
 from collections import Counter
@@ -105,6 +107,17 @@ BRIDGE = article(
     lang="en",
     date="2024-03-12",
 )
+PIER = article(  # linked from nowhere unless a test says so
+    "A new pier for the summer ferries",
+    [
+        "A second pier was finished at the harbour this week, ready for the summer ferries "
+        "that bring visitors to the islands.",
+        "The harbour master said the pier lets two ferries load at once, so the queues of "
+        "cars on the quay should be much shorter in July.",
+    ],
+    lang="en",
+    date="2024-03-20",
+)
 SECRET = article(
     "A page robots.txt forbids",
     ["This page must never be fetched by a polite crawler, whatever links point to it."],
@@ -116,6 +129,7 @@ ARTICLES = {
     "/tr/ekonomi": TR,
     "/en/harbour": HARBOUR,
     "/en/bridge": BRIDGE,
+    "/en/pier": PIER,
 }
 
 
@@ -198,6 +212,7 @@ class Site:
 
     def __init__(self) -> None:
         self.hits: Counter[tuple[str, int]] = Counter()
+        self.arrivals: list[tuple[float, str]] = []  # (time.monotonic(), path), in order
         self.agents: set[str] = set()
         self.failures: dict[str, list[Answer]] = {}  # answers to give before the real one
         self._lock = threading.Lock()
@@ -215,6 +230,10 @@ class Site:
     def fetched(self, path: str) -> int:
         """Requests for a path, whatever the answer."""
         return sum(n for (p, _), n in self.hits.items() if p == path)
+
+    def pauses(self) -> list[tuple[float, str, str]]:
+        """Seconds between each request and the one before it, with both paths."""
+        return [(b[0] - a[0], a[1], b[1]) for a, b in itertools.pairwise(self.arrivals)]
 
     def start(self) -> Site:
         self.thread.start()
@@ -295,6 +314,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
+            with site._lock:
+                site.arrivals.append((time.monotonic(), path))
             site.agents.add(self.headers.get("User-Agent", ""))
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, body = site.answer(path, headers)

@@ -9,11 +9,13 @@ too. `reindex()` rebuilds the index from the store; `check()` compares the two.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing.pool import Pool
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from xronika.errors import ArchiveBusy
 from xronika.index.base import IndexDoc
 from xronika.index.tantivy import TantivyIndex
 from xronika.model import parse_published
-from xronika.store import Store, StoredArticle
+from xronika.store import Store, StoredArticle, duplicates
+from xronika.store.public import indexable
 
 INDEX_FOLDER = "index"
 LOCK_FILE = ".writer.lock"
@@ -44,7 +47,7 @@ def index_doc(stored: StoredArticle) -> IndexDoc:
     return IndexDoc(
         key=stored.key,
         id=article.id,
-        hash=hash_number(stored.content_hash),
+        hash=index_hash(stored),
         title=" ".join(title.exact),
         text=" ".join(title.exact + body.exact),
         stem=" ".join(title.stem + body.stem),
@@ -58,6 +61,7 @@ def index_doc(stored: StoredArticle) -> IndexDoc:
         group=article.group,
         published=published.instant if published else None,
         day=published.day_number if published else None,
+        visible_from=visible_from(stored.embargo_until),
     )
 
 
@@ -66,13 +70,29 @@ def hash_number(content_hash: str) -> int:
     return int(content_hash[:15], 16)
 
 
+def index_hash(stored: StoredArticle) -> int:
+    """What the index keeps to say which state of an article it holds: the content, and
+    the embargo, so that `check` sees an index that missed an embargo change as stale."""
+    if stored.embargo_until is None:
+        return hash_number(stored.content_hash)
+    both = f"{stored.content_hash} {stored.embargo_until}".encode()
+    return hash_number(hashlib.sha256(both).hexdigest())
+
+
+def visible_from(embargo_until: str | None) -> int:
+    """An embargo's end as epoch seconds (0: no embargo)."""
+    if embargo_until is None:
+        return 0
+    return int(datetime.fromisoformat(embargo_until).timestamp())
+
+
 def _analyse_keys(job: tuple[str, list[int]]) -> list[IndexDoc]:
     """Worker: read articles from the store file and analyse them."""
     path, keys = job
     store = Store(Path(path))
     try:
         found = store.by_keys(keys)
-        return [index_doc(found[k]) for k in keys if k in found]
+        return [index_doc(found[k]) for k in keys if k in found and indexable(found[k])]
     finally:
         store.close()
 
@@ -99,10 +119,26 @@ class Archive:
         self.folder = folder
         self.store = store
         self.index = index
-        if index.rebuilt and store.count():
+        if duplicates.owed(store):
+            self._group_earlier_articles()
+        if index.rebuilt:
+            # A fresh index owes the store everything; it is marked built only once that
+            # is queued, so a crash in between leaves it unmarked, and started afresh.
             with self.writing():
                 store.queue_everything()
+                index.mark_built()
                 self.sync()
+        else:
+            self.catch_up()
+
+    def _group_earlier_articles(self) -> None:
+        """Group the articles stored before near-duplicates were recognised: once, by the
+        first opening that gets the writer lock (the index then catches up below)."""
+        try:
+            with self.writing(wait=False):
+                duplicates.backfill(self.store)
+        except ArchiveBusy:
+            pass  # a writer is at work: a later opening does it
 
     @classmethod
     def open(cls, folder: Path) -> Archive:
@@ -120,13 +156,14 @@ class Archive:
     # -- the single writer -----------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, wait: bool = True) -> Iterator[None]:
         """Hold the data folder's writer lock; wait for it up to `busy_timeout_ms`."""
         if self.folder is None:
             yield
             return
         path = self.folder / LOCK_FILE
-        deadline = time.monotonic() + settings.get_int("busy_timeout_ms") / 1000
+        patience = settings.get_int("busy_timeout_ms") / 1000 if wait else 0
+        deadline = time.monotonic() + patience
         with open(path, "a+") as handle:
             while True:
                 try:
@@ -146,6 +183,20 @@ class Archive:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- keeping the index in step ---------------------------------------------------
+
+    def catch_up(self) -> None:
+        """Do the index work a killed writer left, unless a writer is at work right now.
+
+        Every open calls this, so after a crash the archive is whole again as soon as
+        anything opens it (a server, `check`, a search), not only at the next write.
+        """
+        if not self.store.pending_count():
+            return
+        try:
+            with self.writing(wait=False):
+                self.sync()
+        except ArchiveBusy:
+            pass  # that writer syncs before it lets go of the lock
 
     def sync(self, progress: Progress | None = None) -> int:
         """Do the index work the store has queued; return how many articles it took.
@@ -167,8 +218,13 @@ class Archive:
                     for key, action in work:
                         if action == "delete":
                             writer.delete(key)
+                    indexed = set()
                     for doc in self._analyse(puts, pool):
                         writer.put(doc)
+                        indexed.add(doc.key)
+                    for key in puts:
+                        if key not in indexed:  # gone meanwhile, or not indexable (hidden)
+                            writer.delete(key)
                     writer.commit()
                     self.store.done(work)
                     done += len(work)
@@ -183,7 +239,7 @@ class Archive:
     def _analyse(self, keys: list[int], pool: Pool | None) -> Iterator[IndexDoc]:
         if pool is None:
             found = self.store.by_keys(keys)
-            yield from (index_doc(found[k]) for k in keys if k in found)
+            yield from (index_doc(found[k]) for k in keys if k in found and indexable(found[k]))
             return
         path = str(self.store.path)
         jobs = [(path, keys[i : i + JOB_KEYS]) for i in range(0, len(keys), JOB_KEYS)]
@@ -192,20 +248,23 @@ class Archive:
 
     def reindex(self, progress: Progress | None = None) -> int:
         with self.writing():
-            self.index.clear()
+            # Queued before the index is emptied: a crash at any point leaves the whole
+            # rebuild owed in the store, and the next open finishes it.
             self.store.queue_everything()
+            self.index.clear()
             return self.sync(progress)
 
     def check(self) -> CheckReport:
-        stored = self.store.hashes()
+        """Compare the index with what it should hold: every indexable article, as stored."""
+        expected = {s.key: index_hash(s) for s in self.store.iter_articles() if indexable(s)}
         indexed = self.index.hashes()
-        report = CheckReport(len(stored), len(indexed), pending=self.store.pending_count())
-        for key, content_hash in stored.items():
+        report = CheckReport(self.store.count(), len(indexed), pending=self.store.pending_count())
+        for key, wanted in expected.items():
             if key not in indexed:
                 report.missing.append(key)
-            elif indexed[key] != hash_number(content_hash):
+            elif indexed[key] != wanted:
                 report.stale.append(key)
-        report.extra = [key for key in indexed if key not in stored]
+        report.extra = [key for key in indexed if key not in expected]
         report.integrity = self.store.check_integrity()
         return report
 

@@ -119,7 +119,17 @@ def _progress() -> Progress | None:
     show_default=True,
     help="largest response accepted (after decompression)",
 )
-@click.option("--since", metavar="DATE", help="skip feed and sitemap items dated before DATE")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="skip feed and sitemap items, and crawled pages, dated before DATE",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="append a JSONL line to FILE after each durable commit (what is stored so far)",
+)
 @click.pass_obj
 def ingest(
     ctx: Context,
@@ -132,6 +142,7 @@ def ingest(
     timeout: float,
     max_bytes: int,
     since: str | None,
+    log_path: Path | None,
 ) -> None:
     """Ingest files, directories (walked recursively), globs and URLs.
 
@@ -147,6 +158,7 @@ def ingest(
     """
     from xronika.ingest import ingest as run
     from xronika.ingest.fetch import FetchPolicy
+    from xronika.ingest.log import IngestLog
     from xronika.ingest.tables import parse_map
     from xronika.ingest.web import WebOptions
     from xronika.model import parse_published
@@ -164,14 +176,25 @@ def ingest(
             since=since_at,
             policy=FetchPolicy(delay=delay, timeout=timeout, max_bytes=max_bytes),
         )
+        log = IngestLog(log_path) if log_path else None
         archive = ctx.archive(create=True)
         progress = _progress()
+        committed = log.stored if log else None
 
         def problem(error: XronikaError) -> None:
             (progress.console if progress else err).print(Text(str(error)))
+            if log:
+                log.failed(error)
 
         if progress is None:
-            report = run(archive, sources, problem=problem, mapping=mapping, web_options=options)
+            report = run(
+                archive,
+                sources,
+                problem=problem,
+                committed=committed,
+                mapping=mapping,
+                web_options=options,
+            )
         else:
             with progress:
                 reading = progress.add_task("reading", total=None)
@@ -182,9 +205,13 @@ def ingest(
                     problem=problem,
                     advance=lambda n: progress.advance(reading, n),
                     sync_advance=lambda n: progress.advance(indexing, n),
+                    committed=committed,
                     mapping=mapping,
                     web_options=options,
                 )
+        if log:
+            log.done(report)
+            log.close()
         click.echo(report.summary(), err=True)
         if report.unreadable:
             raise SystemExit(1)
@@ -295,15 +322,19 @@ def show(ctx: Context, article_id: str, as_json: bool) -> None:
 
     Example: xronika show sample-az-001 --json
     """
+    from xronika.store.duplicates import standing
+
     with reported():
-        stored = ctx.archive().store.get(article_id)
+        archive = ctx.archive()
+        stored = archive.store.get(article_id)
         if stored is None:
             raise NotFound(
                 f"no article with id {article_id!r}", hint="find ids with `xronika search`"
             )
         article = stored.article
+        group = standing(archive.store, article.id, stored.copy_of)
         if as_json:
-            click.echo(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+            click.echo(json.dumps({**article.to_json(), **group}, ensure_ascii=False, indent=2))
             return
         out.print(Text(article.title, style="bold"))
         meta = [article.published, article.language, article.section, article.source]
@@ -312,36 +343,275 @@ def show(ctx: Context, article_id: str, as_json: bool) -> None:
             out.print(Text(", ".join(article.authors), style="dim"))
         if article.url:
             out.print(Text(article.url, style="dim"))
+        if stored.hidden is not None:
+            out.print(Text(f"hidden: {stored.hidden}", style="bold red"))
+        if stored.embargo_until is not None:
+            out.print(Text(f"embargoed until {stored.embargo_until}", style="bold red"))
+        if "copy_of" in group:
+            out.print(Text(f"copy of {group['copy_of']}", style="dim"))
+        if "copies" in group:
+            listed = ", ".join(copy["id"] for copy in group["copies"])
+            out.print(Text(f"copies: {listed}", style="dim"))
         out.print()
         out.print(Text(article.body))
 
 
 @main.command()
 @click.argument("article_id")
+@click.option("--reason", help="why (kept in the audit log)")
 @click.pass_obj
-def delete(ctx: Context, article_id: str) -> None:
-    """Delete one article from the store and the index.
+def delete(ctx: Context, article_id: str, reason: str | None) -> None:
+    """Delete one article from the store and the index (`hide` can be undone; this cannot).
 
-    Example: xronika delete sample-az-001
+    Example: xronika delete sample-az-001 --reason "a duplicate of sample-az-002"
     """
+    from xronika.store import curation
+
     with reported():
         archive = ctx.archive()
         with archive.writing():
-            if not archive.store.delete(article_id):
+            if not curation.remove(archive.store, article_id, curation.cli_editor(), reason):
                 raise NotFound(f"no article with id {article_id!r}")
             archive.sync()
         click.echo(f"deleted {article_id}", err=True)
 
 
+def _curate(ctx: Context, article_id: str, fields: dict[str, Any], reason: str | None) -> None:
+    """Apply an editor's change as the CLI user, logged; the index follows at once."""
+    from xronika.store import curation
+
+    archive = ctx.archive()
+    edit = curation.read_edit(fields)
+    with archive.writing():
+        curation.apply(archive.store, article_id, edit, curation.cli_editor(), reason)
+        archive.sync()
+
+
 @main.command()
+@click.argument("article_id")
+@click.option("--reason", required=True, help="why (kept in the audit log)")
 @click.pass_obj
-def export(ctx: Context) -> None:
-    """Write every article as JSONL on stdout (the format ingest reads).
+def hide(ctx: Context, article_id: str, reason: str) -> None:
+    """Take an article out of public view (a takedown); `unhide` shows it again.
+
+    Hidden articles leave search, feeds, sitemaps, the date pages, export and the harvest.
+
+    Example: xronika hide sample-az-001 --reason "court order 12/2025"
+    """
+    with reported():
+        _curate(ctx, article_id, {"hidden": reason}, reason)
+        click.echo(f"hidden {article_id}", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--reason", help="why (kept in the audit log)")
+@click.pass_obj
+def unhide(ctx: Context, article_id: str, reason: str | None) -> None:
+    """Show a hidden article again.
+
+    Example: xronika unhide sample-az-001 --reason "order lifted"
+    """
+    with reported():
+        _curate(ctx, article_id, {"hidden": None}, reason)
+        click.echo(f"shown {article_id}", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@click.argument("until", required=False)
+@click.option("--lift", is_flag=True, help="end the embargo now")
+@click.option("--reason", help="why (kept in the audit log)")
+@click.pass_obj
+def embargo(
+    ctx: Context, article_id: str, until: str | None, lift: bool, reason: str | None
+) -> None:
+    """Keep an article out of public view until UNTIL (ISO 8601; UTC unless an offset is
+    given); it appears by itself once that passes.
+
+    Example: xronika embargo sample-az-001 2030-01-31T09:00:00+04:00
+    """
+    with reported():
+        if lift == (until is not None):
+            raise UsageError("give UNTIL, or --lift to end the embargo", where="until")
+        _curate(ctx, article_id, {"embargo_until": until}, reason)
+        click.echo(f"embargoed {article_id}" if until else f"released {article_id}", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--title", help="the headline")
+@click.option("--date", "published", metavar="DATE", help='ISO 8601 date ("" removes it)')
+@click.option("--section", help='the section ("" removes it)')
+@click.option("--author", "authors", multiple=True, help='an author (repeatable; "" clears)')
+@click.option("--tag", "tags", multiple=True, help='a tag (repeatable; "" clears)')
+@click.option("--reason", help="why (kept in the audit log)")
+@click.pass_obj
+def edit(
+    ctx: Context,
+    article_id: str,
+    title: str | None,
+    published: str | None,
+    section: str | None,
+    authors: tuple[str, ...],
+    tags: tuple[str, ...],
+    reason: str | None,
+) -> None:
+    """Correct an article's title, date, section, authors or tags (what is not given stays).
+
+    Example: xronika edit sample-az-001 --date 1990-01-20 --tag "20 Yanvar" --reason typo
+    """
+    given = {"title": title, "published": published, "section": section}
+    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    fields.update({k: list(v) for k, v in (("authors", authors), ("tags", tags)) if v})
+    with reported():
+        if not fields:
+            raise UsageError("nothing to change", hint="give --title, --date, --section, ...")
+        _curate(ctx, article_id, fields, reason)
+        click.echo(f"edited {article_id}", err=True)
+
+
+@main.command()
+@click.argument("copy_id")
+@click.argument("into_id")
+@click.option("--reason", help="why (kept in the audit log)")
+@click.pass_obj
+def merge(ctx: Context, copy_id: str, into_id: str, reason: str | None) -> None:
+    """Make COPY_ID a copy of INTO_ID's story (its original's, when INTO_ID is a copy):
+    out of search and the lists, shown beside its original. `split` undoes it.
+
+    Example: xronika merge sample-az-002 sample-az-001 --reason "the same report"
+    """
+    from xronika.store import curation
+
+    with reported():
+        archive = ctx.archive()
+        with archive.writing():
+            stored = curation.merge(archive.store, copy_id, into_id, curation.cli_editor(), reason)
+            archive.sync()
+        click.echo(f"merged {copy_id}: a copy of {stored.copy_of}", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--reason", help="why (kept in the audit log)")
+@click.pass_obj
+def split(ctx: Context, article_id: str, reason: str | None) -> None:
+    """Make a copy an original again, one that automatic grouping leaves alone from now on.
+
+    Example: xronika split sample-az-002 --reason "another day's report"
+    """
+    from xronika.store import curation
+
+    with reported():
+        archive = ctx.archive()
+        with archive.writing():
+            curation.split(archive.store, article_id, curation.cli_editor(), reason)
+            archive.sync()
+        click.echo(f"split {article_id}: an original again", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="print the log as JSON lines")
+@click.pass_obj
+def history(ctx: Context, article_id: str, as_json: bool) -> None:
+    """Every change made to an article, oldest first: who, when, what, why.
+
+    Example: xronika history sample-az-001
+    """
+    from xronika.store import curation
+
+    with reported():
+        archive = ctx.archive()
+        entries = curation.history(archive.store, article_id)
+        if not entries and archive.store.get(article_id) is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        for entry in entries:
+            if as_json:
+                click.echo(json.dumps(entry.to_json(), ensure_ascii=False))
+                continue
+            why = f" ({entry.reason})" if entry.reason else ""
+            out.print(Text(f"{entry.at}  {entry.who}  {entry.action}{why}"))
+            for field, (before, after) in entry.changes.items():
+                out.print(Text(f"    {field}: {before!r} → {after!r}", style="dim"))
+
+
+@main.group()
+def token() -> None:
+    """API tokens: who may write through the API and sign in to the editor pages."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.pass_obj
+def token_create(ctx: Context, name: str) -> None:
+    """Make a token and print its secret: the only time it is shown (only a hash is kept).
+
+    Example: xronika token create newsroom
+    """
+    from xronika.store import tokens
+
+    with reported():
+        secret = tokens.create(ctx.archive(create=True).store, name)
+        click.echo(secret)
+        click.echo(
+            f"token {name!r} created; keep the secret above, it is not shown again", err=True
+        )
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def token_list(ctx: Context, as_json: bool) -> None:
+    """The tokens: name, created, last used, revoked (never their secrets).
+
+    Example: xronika token list
+    """
+    from xronika.store import tokens
+
+    with reported():
+        for found in tokens.listed(ctx.archive().store):
+            if as_json:
+                click.echo(json.dumps(found.to_json()))
+                continue
+            state = f"revoked {found.revoked}" if found.revoked else "live"
+            used = found.last_used or "never used"
+            out.print(Text(f"{found.name}  created {found.created}  {used}  {state}"))
+
+
+@token.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def token_revoke(ctx: Context, name: str) -> None:
+    """Revoke a token: its next request is refused, its editor sessions end.
+
+    Example: xronika token revoke newsroom
+    """
+    from xronika.store import tokens
+
+    with reported():
+        tokens.revoke(ctx.archive().store, name)
+        click.echo(f"revoked {name}", err=True)
+
+
+@main.command()
+@click.option("--all", "everything", is_flag=True, help="hidden and embargoed articles too")
+@click.pass_obj
+def export(ctx: Context, everything: bool) -> None:
+    """Write every public article as JSONL on stdout (the format ingest reads).
+
+    With --all, hidden and embargoed articles too; their curation is not in the format,
+    so an archive ingesting that export shows them.
 
     Example: xronika export > archive.jsonl
     """
+    from xronika.store.public import public_articles
+
     with reported():
-        for stored in ctx.archive().store.iter_articles():
+        store = ctx.archive().store
+        articles = store.iter_articles() if everything else public_articles(store)
+        for stored in articles:
             sys.stdout.write(json.dumps(stored.article.to_json(), ensure_ascii=False) + "\n")
 
 
@@ -382,6 +652,43 @@ def check(ctx: Context, repair: bool) -> None:
             if again.clean:
                 return
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("destination", metavar="DEST", type=click.Path(path_type=Path))
+@click.pass_obj
+def backup(ctx: Context, destination: Path) -> None:
+    """Write a consistent snapshot of the archive to DEST, a new or empty folder.
+
+    Safe while the archive is served and written to. The index is not copied: restore
+    rebuilds it from the store.
+
+    Example: xronika backup /backups/archive-2025-11-25
+    """
+    from xronika.backup import create
+
+    with reported():
+        manifest = create(ctx.archive().store, destination)
+        click.echo(f"backed up {manifest.articles} articles to {destination}", err=True)
+
+
+@main.command()
+@click.argument("source", metavar="SRC", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="replace the archive already in the data folder")
+@click.pass_obj
+def restore(ctx: Context, source: Path, force: bool) -> None:
+    """Bring back a backup made by `xronika backup` into the data folder, rebuilding the index.
+
+    The manifest, checksum and SQLite integrity are checked first, and the archive is built
+    beside the data folder and swapped in at the end: a failed restore changes nothing.
+
+    Example: xronika --data ./archive restore /backups/archive-2025-11-25
+    """
+    from xronika.backup import restore as run
+
+    with reported():
+        manifest = run(source, ctx.folder, force=force)
+        click.echo(f"restored {manifest.articles} articles into {ctx.folder}", err=True)
 
 
 @main.command()

@@ -50,6 +50,20 @@ class NotFound(XronikaError):
     code = "not_found"
 
 
+class Unauthorized(XronikaError):
+    """A write (or a read of curation data) without a valid token."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class TooLarge(XronikaError):
+    """A request body over the size limit."""
+
+    status = 413
+    code = "too_large"
+
+
 class InvalidRecord(XronikaError):
     """One record of a source is unusable; the rest of the source goes on."""
 

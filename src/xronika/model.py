@@ -50,7 +50,10 @@ def parse_published(value: str) -> Published:
             f"{value!r} is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss±hh:mm)"
         )
     moment = datetime.fromisoformat(text)
-    instant = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        instant = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        raise ValueError(f"{value!r} falls outside the years 0001-9999 in UTC") from None
     return Published(text, moment.date(), instant, True)
 
 

@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("busy_timeout_ms", 10000, "how long a writer waits for another writer to finish"),
     Setting("contact", "", "URL or e-mail that fetched sites see in the user agent"),
     Setting("serve_workers", 2, "server processes `xronika serve` starts (one per core)"),
+    Setting("max_body_bytes", 32 * 1024 * 1024, "largest request body accepted, in bytes"),
+    Setting("cors_origins", "", "origins allowed to call the API from a browser, comma-separated"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

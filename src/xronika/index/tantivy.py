@@ -5,11 +5,16 @@ spaces), so Tantivy only splits on whitespace: the analysis lives in one place, 
 and is the same for documents and queries. All documents share the same fields whatever
 their language, because Tantivy's BM25 takes its statistics over the whole index and sparse
 per-language fields would score badly.
+
+Embargoed articles are in the index with the instant their embargo ends (`visible_from`),
+and every query compiled here leaves out what is not yet visible, so an embargo lifts by
+itself at query time, with nothing to run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,7 +40,7 @@ from xronika.index.base import (
     TermMatch,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_FILE = "xronika-index.json"
 TEXT_FIELDS = ("title", "text", "stem", "fold", "plain")
 KEYWORD_FIELDS = ("id", "language", "script", "section", "source", "tags", "group")
@@ -67,6 +72,7 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_date_field("published", indexed=True, fast=True)
+    builder.add_integer_field("visible_from", indexed=True, fast=True)
     return builder.build()
 
 
@@ -85,27 +91,41 @@ class TantivyIndex:
 
     @staticmethod
     def _prepare_folder(path: Path) -> bool:
-        """Start afresh when the folder holds an index of another schema (it is derived)."""
+        """Start afresh unless the folder holds a built index of this schema (it is derived).
+
+        Return True for a fresh index: it stays unmarked until `mark_built`, so an index
+        whose rebuild was never set going (a crash just after this) is started afresh again.
+        """
         marker = path / VERSION_FILE
-        fresh = not marker.exists()
+        try:
+            if json.loads(marker.read_text())["schema"] == SCHEMA_VERSION:
+                return False
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
         if path.exists():
-            try:
-                version = json.loads(marker.read_text())["schema"]
-            except (OSError, ValueError, KeyError):
-                version = None
-            if version != SCHEMA_VERSION:
-                shutil.rmtree(path)
-                fresh = True
+            shutil.rmtree(path)
         path.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"schema": SCHEMA_VERSION}))
-        return fresh
+        return True
+
+    def mark_built(self) -> None:
+        """Record that the folder holds an index of this schema, once the store owes it all.
+
+        Written once and atomically: a process opening the folder meanwhile never reads
+        half a marker, takes the index for another schema's and wipes it.
+        """
+        if self.path is None:
+            return
+        marker = self.path / VERSION_FILE
+        partial = marker.with_suffix(".partial")
+        partial.write_text(json.dumps({"schema": SCHEMA_VERSION}))
+        os.replace(partial, marker)
 
     # -- writing ---------------------------------------------------------------------
 
     def _writer(self) -> Any:
         heap = settings.get_int("index_memory_mb") * 1024 * 1024
         try:
-            return self._index.writer(heap, 2)
+            writer = self._index.writer(heap, 2)
         except ValueError as error:
             if "LockBusy" in str(error) or "lock" in str(error).lower():
                 raise ArchiveBusy(
@@ -114,6 +134,12 @@ class TantivyIndex:
                     hint="wait for it to finish and try again",
                 ) from None
             raise
+        # A writer killed before its commit leaves files that no commit names, such as a
+        # deletes file named after the next operation number, which the next writer would
+        # then fail to create (FileAlreadyExists). Removing them first is always safe: only
+        # files the last commit does not list are removed (the crash test found this).
+        writer.garbage_collect_files()
+        return writer
 
     @contextmanager
     def writing(self) -> Iterator[TantivyWriter]:
@@ -166,7 +192,8 @@ class TantivyIndex:
             document.add_integer("day", doc.day)
             document.add_integer("year", doc.day // 10000)
         if doc.published is not None:
-            document.add_date("published", doc.published)
+            document.add_date("published", min(max(doc.published, _EARLIEST), _LATEST))
+        document.add_integer("visible_from", doc.visible_from)
         return document
 
     # -- reading ---------------------------------------------------------------------
@@ -293,6 +320,17 @@ class TantivyIndex:
     def doc_freq(self, field: str, term: str) -> int:
         return int(self._searcher().doc_freq(field, term))
 
+    def visible_count(self, field: str, term: str) -> int:
+        """How many visible articles hold a term (the vocabulary also knows terms of
+        embargoed articles, and of deleted ones until their segment is merged away)."""
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, field, term)),
+                (tantivy.Occur.Must, self._visible()),
+            ]
+        )
+        return int(self._searcher().search(query, 1, count=True).count or 0)
+
     def vocabulary(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]]:
         terms = self._searcher().terms_with_prefix(field, prefix, limit=limit)
         return [(str(term), int(count)) for term, count in terms]
@@ -310,8 +348,7 @@ class TantivyIndex:
             else:
                 clauses.extend((occur.Must, g) for g in groups)
         clauses.extend((occur.Must, f) for f in self._filters(plan.filters))
-        if not any(o == occur.Must for o, _ in clauses):
-            clauses.append((occur.Must, tantivy.Query.all_query()))
+        clauses.append((occur.Must, self._visible()))
         clauses.extend((occur.MustNot, self._match(m, negated=True)) for m in plan.must_not)
         return tantivy.Query.boolean_query(clauses)
 
@@ -392,6 +429,14 @@ class TantivyIndex:
             return parts[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts])
 
+    def _visible(self) -> tantivy.Query:
+        """Only articles whose embargo (if any) has ended by now; it adds nothing to scores."""
+        now = int(datetime.now(UTC).timestamp())
+        visible = tantivy.Query.range_query(
+            self.schema, "visible_from", tantivy.FieldType.Integer, None, now
+        )
+        return tantivy.Query.const_score_query(visible, 0.0)
+
     def _filters(self, filters: Filters) -> list[tantivy.Query]:
         found: list[tantivy.Query] = []
         for field, values in (
@@ -432,6 +477,11 @@ class TantivyWriter:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Tantivy keeps a date as 64-bit nanoseconds (1677-09-21 to 2262-04-11). An article dated
+# outside is indexed at that end, so it sorts where it belongs among the others; its `day`
+# and `year`, which date filters use, and the store keep the true date.
+_EARLIEST = datetime(1677, 9, 22, tzinfo=UTC)
+_LATEST = datetime(2262, 4, 11, tzinfo=UTC)
 # A hit's place in the total order: (undated?, value ascending in this sort, key).
 _Position = tuple[int, float, int]
 

@@ -1,16 +1,15 @@
 """Ingest: sources → Articles → store (durable) → index (caught up at the end).
 
-Each source is cut into jobs (a chunk of JSONL lines, one JSON file, one page, a few dozen
-pages of a WARC file); jobs turn bytes into Articles or InvalidRecord errors, in worker
-processes when the input is large. Articles are written to the store in batches, each one
-durable transaction; errors are reported with their place and counted, and the rest of the
-batch goes on. Records that are not articles (images in a WARC) are counted as skipped;
+Each source is cut into jobs (a chunk of JSONL lines, one JSON file, one page, a few pages
+of a WARC file); jobs turn bytes into Articles or InvalidRecord errors, in worker processes
+when the input is large (workers.py). Articles are written to the store in batches, each
+one durable transaction; errors are reported with their place and counted, and the rest of
+the batch goes on. Records that are not articles (images in a WARC) are counted as skipped;
 web-archive captures are remembered beside their articles, the newest content winning.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from xronika.ingest import html, jsonl, pages, tables, text, warc, web, wxr
 from xronika.ingest.encoding import as_utf8
 from xronika.ingest.skipped import Skipped
 from xronika.ingest.sources import check_head, expand, kind_of, read_checked
+from xronika.ingest.workers import Workers
 from xronika.model import Article, Provenance
 from xronika.store import Outcome, captures, fetch_cache
 from xronika.store.captures import Capture
@@ -32,7 +32,6 @@ Output = Result | Capture | Skipped | InvalidRecord | CacheEntry
 Payload = list[bytes] | bytes | list[warc.Entry] | tables.Rows | pages.WebPage
 STREAMED = (".jsonl", ".ndjson")  # read chunk by chunk: exports can outgrow memory
 Job = tuple[str, str, int, Payload]  # kind, origin, first line, payload
-_WINDOW = 8  # jobs in flight at once, so memory stays flat on huge inputs
 
 
 @dataclass
@@ -62,6 +61,7 @@ class IngestReport:
 
 Problem = Callable[[XronikaError], None]
 Advance = Callable[[int], None]
+Committed = Callable[[Sequence[tuple[Article, Provenance | None]]], None]
 
 
 def run_job(job: Job) -> Sequence[Output]:
@@ -184,17 +184,6 @@ def _jobs(
                 yield (kind, str(item), 1, data), len(data)
 
 
-def _windows(jobs: Iterator[tuple[Job, int]]) -> Iterator[list[tuple[Job, int]]]:
-    window: list[tuple[Job, int]] = []
-    for job in jobs:
-        window.append(job)
-        if len(window) >= _WINDOW:
-            yield window
-            window = []
-    if window:
-        yield window
-
-
 def ingest(
     archive: Archive,
     sources: Iterable[str],
@@ -202,18 +191,21 @@ def ingest(
     problem: Problem | None = None,
     advance: Advance | None = None,
     sync_advance: Advance | None = None,
+    committed: Committed | None = None,
     mapping: Mapping[str, str] | None = None,
     web_options: web.WebOptions | None = None,
 ) -> IngestReport:
     """Ingest every source; report problems as they come; return the counts.
 
+    `committed` hears each batch of articles once it is durable in the store (and not
+    before), so that a caller can acknowledge exactly what a crash cannot take back.
     `mapping` names, for CSV files, the column that holds each article field;
     `web_options` says how to fetch URLs, crawl sites and read feeds and sitemaps.
     """
     report = IngestReport()
     say = problem or (lambda error: None)
     batch_size = settings.get_int("ingest_batch")
-    pool = None
+    workers: Workers[Job, Sequence[Output]] = Workers(run_job, settings.get_int("workers"))
     sessions: list[web.WebSession] = []
 
     def session() -> web.WebSession:
@@ -228,40 +220,30 @@ def ingest(
             seen: list[Capture] = []
             cached: list[CacheEntry] = []
             jobs_of = _jobs(sources, report, say, mapping or {}, session)
-            for window in _windows(jobs_of):
-                big = sum(size for _, size in window) > 4 * 1024 * 1024 or len(window) > 4
-                if pool is None and big and settings.get_int("workers") > 1:
-                    pool = multiprocessing.get_context("forkserver").Pool(
-                        settings.get_int("workers")
-                    )
-                jobs = [job for job, _ in window]
-                results = pool.map(run_job, jobs) if pool is not None else map(run_job, jobs)
-                for found in results:
-                    for output in found:
-                        if isinstance(output, Capture):
-                            seen.append(output)
-                        elif isinstance(output, CacheEntry):
-                            cached.append(output)
-                        elif isinstance(output, Skipped):
-                            report.skipped += 1
-                        elif isinstance(output, InvalidRecord):
-                            report.failed += 1
-                            say(output)
-                        elif isinstance(output[0], InvalidRecord):
-                            report.failed += 1
-                            say(output[0])
-                        else:
-                            batch.append((output[0], output[1]))
-                    if advance:
-                        advance(len(found))
-                    if len(batch) >= batch_size or len(seen) + len(cached) >= batch_size:
-                        _store(archive, batch, seen, cached, report)
-                        batch, seen, cached = [], [], []
-            _store(archive, batch, seen, cached, report)
+            for found in workers.run(jobs_of):
+                for output in found:
+                    if isinstance(output, Capture):
+                        seen.append(output)
+                    elif isinstance(output, CacheEntry):
+                        cached.append(output)
+                    elif isinstance(output, Skipped):
+                        report.skipped += 1
+                    elif isinstance(output, InvalidRecord):
+                        report.failed += 1
+                        say(output)
+                    elif isinstance(output[0], InvalidRecord):
+                        report.failed += 1
+                        say(output[0])
+                    else:
+                        batch.append((output[0], output[1]))
+                if advance:
+                    advance(len(found))
+                if len(batch) >= batch_size or len(seen) + len(cached) >= batch_size:
+                    _store(archive, batch, seen, cached, report, committed)
+                    batch, seen, cached = [], [], []
+            _store(archive, batch, seen, cached, report, committed)
         finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
+            workers.close()
             for opened in sessions:
                 opened.close()
         archive.sync(sync_advance)
@@ -274,6 +256,7 @@ def _store(
     seen: list[Capture],
     cached: list[CacheEntry],
     report: IngestReport,
+    committed: Committed | None,
 ) -> None:
     if seen:
         batch, older = captures.newest_only(archive.store, batch, seen)
@@ -281,6 +264,8 @@ def _store(
     if batch:
         for outcome in archive.store.write(batch):
             report.count(outcome)
+        if committed:
+            committed(batch)
     captures.record(archive.store, seen)
     # Only now that the articles are durable may a later crawl take a 304 for them.
     fetch_cache.record(archive.store, cached)

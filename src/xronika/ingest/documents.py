@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 _SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>)", re.DOTALL | re.I)
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -42,6 +43,20 @@ def kind_of_document(data: bytes) -> str | None:
     if root is not None:
         return "html"
     return None
+
+
+def fetchable(url: object) -> str | None:
+    """The address an item names, when it is an http(s) URL with a host that can be read
+    at all (a damaged list can name `http://[::1`); the fetcher judges the rest and says
+    what is wrong with an address it cannot fetch."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
 
-from xronika.ingest.documents import Item, Listing
+from xronika.ingest.documents import Item, Listing, fetchable
 
 # Harmless reasons feedparser sets its "bozo" flag: the feed is still read correctly.
 _HARMLESS = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -32,19 +32,19 @@ def _when(entry: Any, name: str) -> str | None:
 
 
 def _link(entry: Any) -> str | None:
-    link = entry.get("link")
-    if isinstance(link, str) and link.startswith(("http://", "https://")):
-        return link
-    guid = entry.get("id")
-    if isinstance(guid, str) and guid.startswith(("http://", "https://")):
-        return guid
-    return None
+    return fetchable(entry.get("link")) or fetchable(entry.get("id"))
 
 
 def read_feed(data: bytes) -> Listing:
     """The items of an RSS or Atom feed; `problem` says what was wrong with a damaged one."""
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     listing = Listing()
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False
+        )
+    except (UnicodeError, ValueError) as failure:  # `&#xD800;`: feedparser encodes a surrogate
+        listing.problem = f"malformed feed: {failure}"
+        return listing
     for entry in parsed.entries:
         url = _link(entry)
         if url is None:

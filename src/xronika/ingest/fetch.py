@@ -1,12 +1,14 @@
 """Fetching pages over HTTP, politely: the first step of ingest from the web.
 
 Every page, feed, sitemap and robots.txt that ingest reads from the network comes through
-a `Fetcher`. It says who it is (an honest user agent), waits its turn per host (`delay`
-seconds between requests to one host, or more when robots.txt asks), gives up on slow
-servers (`timeout`), retries with growing pauses on 5xx, 429 (honouring Retry-After) and
-connection failures, follows redirects (the final URL is the page's address), refuses
+a `Fetcher`. It says who it is (an honest user agent), asks one host one thing at a time
+and waits its turn (`delay` seconds from the end of one request to the start of the next,
+or more when robots.txt's Crawl-delay or a Retry-After asks; each redirect hop is a request
+of its own), gives up on slow servers (`timeout`), retries with growing pauses on 5xx, 429
+and connection failures, follows redirects (the final URL is the page's address), refuses
 responses over `max_bytes` (compressed or not, so a gzip bomb is stopped early) and sends
 the validators of an earlier fetch (ETag / Last-Modified) so an unchanged page costs a 304.
+A server that asks for a pause longer than `MAX_WAIT` is reported, not waited for.
 
 We decompress ourselves rather than trusting the client, because a truncated gzip body must
 be an error naming the URL, not a silently shortened article.
@@ -17,7 +19,10 @@ from __future__ import annotations
 import threading
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
@@ -28,7 +33,8 @@ from xronika import settings
 from xronika.errors import SourceError
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-_MAX_RETRY_AFTER = 60.0  # seconds; a server asking for longer is treated as down
+MAX_WAIT = 60.0  # seconds; a server or robots.txt asking for a longer pause is not waited for
+MAX_REDIRECTS = 10
 
 
 def user_agent() -> str:
@@ -115,29 +121,56 @@ def host_of(url: str) -> str:
 
 
 class Pacer:
-    """Per-host turns: each host is asked at most once every `delay` seconds."""
+    """Per-host turns: one request at a time to a host, and a pause before the next.
+
+    The pause runs from the end of one request to the start of the next, so the server
+    sees at least that much quiet however slow its answers or our machine: `delay`, or
+    robots.txt's Crawl-delay when longer, and never before a Retry-After has passed.
+    """
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
         self._lock = threading.Lock()
-        self._next: dict[str, float] = {}
-        self._extra: dict[str, float] = {}
+        self._turns: dict[str, threading.Lock] = {}
+        self._ended: dict[str, float] = {}  # when the last request to a host ended
+        self._held: dict[str, float] = {}  # no request to a host before this (Retry-After)
+        self._slower: dict[str, float] = {}  # Crawl-delay
 
     def slow_down(self, host: str, delay: float) -> None:
-        """A longer pause for one host (robots.txt's Crawl-delay)."""
+        """A longer pause for one host, from the request that just ended on."""
         with self._lock:
-            self._extra[host] = max(self._extra.get(host, 0.0), delay)
+            self._slower[host] = max(self._slower.get(host, 0.0), delay)
 
-    def wait(self, host: str) -> None:
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to a host for `seconds` from now (a Retry-After, a backoff)."""
         with self._lock:
-            now = time.monotonic()
-            turn = max(now, self._next.get(host, now))
-            self._next[host] = turn + max(self.delay, self._extra.get(host, 0.0))
-        if turn > now:
-            time.sleep(turn - now)
+            until = time.monotonic() + seconds
+            self._held[host] = max(self._held.get(host, until), until)
+
+    def _free(self, host: str) -> float:
+        with self._lock:
+            pause = max(self.delay, self._slower.get(host, 0.0))
+            ended = self._ended.get(host)
+            after = ended + pause if ended is not None else 0.0
+            return max(after, self._held.get(host, 0.0))
+
+    @contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        """Wait for the host's turn and hold it for one request."""
+        with self._lock:
+            turn = self._turns.setdefault(host, threading.Lock())
+        with turn:
+            while (wait := self._free(host) - time.monotonic()) > 0:
+                time.sleep(wait)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._ended[host] = time.monotonic()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a Retry-After header asks for (a number, or an HTTP date), or None."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
@@ -147,6 +180,8 @@ def _retry_after(response: httpx.Response) -> float | None:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # HTTP dates are GMT; "-0000" parses naive
     return max(0.0, moment.timestamp() - time.time())
 
 
@@ -186,8 +221,7 @@ class Fetcher:
         self.client = httpx.Client(
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(policy.timeout),
-            follow_redirects=True,
-            max_redirects=10,
+            follow_redirects=False,  # each hop waits its turn (see `_follow`)
             transport=transport,
         )
 
@@ -198,29 +232,46 @@ class Fetcher:
         """The answer for one URL; FetchFailed, naming the URL, when there is none to use."""
         attempt = 0
         while True:
-            self.pacer.wait(host_of(url))
             try:
-                return self._once(url, validators)
+                return self._follow(url, validators)
             except _Retry as retry:
+                if retry.after is not None and retry.after > MAX_WAIT:
+                    raise _too_long(retry.failure, retry.after) from None
                 if attempt >= self.policy.retries:
                     raise retry.failure from None
-                pause = self.policy.backoff * 2**attempt
-                if retry.after is not None:
-                    if retry.after > _MAX_RETRY_AFTER:
-                        raise retry.failure from None
-                    pause = max(pause, retry.after)
+                pause = max(self.policy.backoff * 2**attempt, retry.after or 0.0)
+                self.pacer.hold(retry.host, pause)
                 attempt += 1
-                time.sleep(pause)
+            except (httpx.InvalidURL, UnicodeError) as error:  # `027.0.0.1`, `a..b` (IDNA)
+                raise FetchFailed(f"not a valid URL: {error}", where=url) from None
 
-    def _once(self, url: str, validators: Validators | None) -> Fetched:
+    def _follow(self, url: str, validators: Validators | None) -> Fetched:
+        """One try at a URL, redirect by redirect, each hop in its host's turn."""
         headers = validators.headers() if validators else {}
+        request = self.client.build_request("GET", url, headers=headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            with self.pacer.turn(host_of(str(request.url))):
+                answer = self._once(request, url)
+            if isinstance(answer, Fetched):
+                return answer
+            request = answer
+        raise FetchFailed("too many redirects", where=url, hint="a redirect loop?")
+
+    def _once(self, request: httpx.Request, url: str) -> Fetched | httpx.Request:
+        """The answer to one request, or the request a redirect points to."""
+        host = host_of(str(request.url))
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            response = self.client.send(request, stream=True)
+            try:
+                if response.next_request is not None:
+                    return response.next_request
                 if response.status_code in _RETRY_STATUS:
-                    raise _Retry(_status_error(response), _retry_after(response))
+                    raise _Retry(_status_error(response), _retry_after(response), host)
                 if response.status_code >= 400:
                     raise _status_error(response)
                 raw = self._read(response, url)
+            finally:
+                response.close()
         except httpx.TimeoutException:
             raise _Retry(
                 FetchFailed(
@@ -229,9 +280,8 @@ class Fetcher:
                     hint="the server is slow or down; try again later or raise --timeout",
                 ),
                 None,
+                host,
             ) from None
-        except httpx.TooManyRedirects:
-            raise FetchFailed("too many redirects", where=url, hint="a redirect loop?") from None
         except httpx.TransportError as error:
             raise _Retry(
                 FetchFailed(
@@ -240,6 +290,7 @@ class Fetcher:
                     hint="check the address and the network",
                 ),
                 None,
+                host,
             ) from None
         except httpx.InvalidURL as error:
             raise FetchFailed(f"not a valid URL: {error}", where=url) from None
@@ -278,12 +329,23 @@ class Fetcher:
 
 
 class _Retry(Exception):
-    """A failure worth another try, and how long the server asked us to wait."""
+    """A failure worth another try, the host that failed and how long it asked us to wait."""
 
-    def __init__(self, failure: FetchFailed, after: float | None):
+    def __init__(self, failure: FetchFailed, after: float | None, host: str):
         super().__init__(str(failure))
         self.failure = failure
         self.after = after
+        self.host = host
+
+
+def _too_long(failure: FetchFailed, after: float) -> FetchFailed:
+    return FetchFailed(
+        f"{failure.message}, with Retry-After {after:,.0f} s: longer than xronika waits "
+        f"({MAX_WAIT:g} s)",
+        where=failure.where,
+        hint="the server is overloaded or refuses crawlers for now; try again later",
+        http_status=failure.http_status,
+    )
 
 
 def _status_error(response: httpx.Response) -> FetchFailed:

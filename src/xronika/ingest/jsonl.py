@@ -17,6 +17,9 @@ from xronika.ingest.sources import decode_utf8
 from xronika.model import Article, Provenance
 
 CHUNK_LINES = 2000
+# Python's JSON reader recurses once per level: a hostile file of `[[[[…` must be a bad
+# record, not a crash of the whole run.
+_FLAT = "an article is an object of strings and lists of strings"
 Result = tuple[Article | InvalidRecord, Provenance]
 
 
@@ -69,6 +72,10 @@ def read_lines(origin: str, first: int, lines: list[bytes]) -> list[Result]:
                     where=where,
                     hint="each line must be one JSON object",
                 ) from None
+            except RecursionError:
+                raise InvalidRecord(
+                    "the JSON is nested too deeply to be an article", where=where, hint=_FLAT
+                ) from None
             found.append((finalise(draft_from_record(record, where), where), place))
         except InvalidRecord as problem:
             found.append((problem, place))
@@ -88,6 +95,10 @@ def read_array(path: Path, data: bytes) -> list[Result]:
             f"malformed JSON: {error.msg} at line {error.lineno}, column {error.colno}",
             where=origin,
             hint="the file must be a JSON array of article objects",
+        ) from None
+    except RecursionError:
+        raise SourceError(
+            "the JSON is nested too deeply to hold articles", where=origin, hint=_FLAT
         ) from None
     records = value if isinstance(value, list) else [value]
     found: list[Result] = []

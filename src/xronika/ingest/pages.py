@@ -8,12 +8,15 @@ itself an article (`og:type` article) is taken at its word.
 
 A page that is an article goes to the extractor as a `WebPage` job (it may run in a
 worker process); the feed's or sitemap's date and title stand in for ones the page lacks.
+A page a crawl reached carries the run's `--since`: only extraction finds its date, so an
+older article is skipped there (its links were followed already, when it was fetched).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
@@ -24,7 +27,7 @@ from xronika.errors import InvalidRecord
 from xronika.ingest.html import extract
 from xronika.ingest.records import finalise
 from xronika.ingest.skipped import Skipped
-from xronika.model import Article, Provenance
+from xronika.model import Article, Provenance, parse_published
 from xronika.store.fetch_cache import CacheEntry
 
 _LIST_SEGMENTS = frozenset(
@@ -50,6 +53,7 @@ class WebPage:
     title: str | None = None
     cache: CacheEntry | None = None  # recorded once the article is stored
     skip: str | None = None  # why the page is not an article (then `data` is empty)
+    since: datetime | None = None  # an article published before this is skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,12 @@ def _by_shape(tree: Any) -> str | None:
 Output = tuple[Article | InvalidRecord, Provenance] | CacheEntry | Skipped
 
 
+def _older(article: Article, since: datetime | None) -> bool:
+    if since is None or article.published is None:
+        return False  # an article that states no date is kept: its age is unknown
+    return parse_published(article.published).instant < since
+
+
 def read_web_page(page: WebPage) -> list[Output]:
     """The article in a fetched page (and its cache entry), or why there is none."""
     place = Provenance(page.url)
@@ -156,6 +166,9 @@ def read_web_page(page: WebPage) -> list[Output]:
         article = finalise(draft, page.url)
     except InvalidRecord as problem:
         return [(problem, place)]
+    if _older(article, page.since):
+        # No cache entry: a later run with an earlier --since must get the page, not a 304.
+        return [Skipped(f"published {article.published}, before --since", page.url)]
     found: list[Output] = [(article, place)]
     if page.cache is not None:
         found.append(page.cache)

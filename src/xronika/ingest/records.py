@@ -9,6 +9,7 @@ missing date stays missing: an invented date would be data loss in disguise.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from xronika.analysis.detect import detect_language, detect_script
@@ -37,6 +38,20 @@ _TEXT_FIELDS = (
     "group",
 )
 _LIST_FIELDS = ("tags", "authors")
+# JSON and YAML can spell half a UTF-16 pair (`"\ud800"`); it is no character, and no
+# text can be stored, indexed or shown with it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _characters(value: str, name: str, where: str) -> str:
+    found = _SURROGATE.search(value)
+    if found:
+        raise InvalidRecord(
+            f"field {name!r} holds a lone surrogate (\\u{ord(found.group()):04x}), not a character",
+            where=where,
+            hint="fix the escape in the source; a character outside the BMP is written as a pair",
+        )
+    return value
 
 
 def _text(record: dict[str, Any], name: str, where: str) -> str | None:
@@ -49,7 +64,7 @@ def _text(record: dict[str, Any], name: str, where: str) -> str | None:
         raise InvalidRecord(
             f"field {name!r} must be a string, not {type(value).__name__}", where=where
         )
-    value = clean_line(value)
+    value = clean_line(_characters(value, name, where))
     return value or None
 
 
@@ -61,7 +76,7 @@ def _list(record: dict[str, Any], name: str, where: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InvalidRecord(f"field {name!r} must be a list of strings", where=where)
-    cleaned = [clean_line(v) for v in value]
+    cleaned = [clean_line(_characters(v, name, where)) for v in value]
     return list(dict.fromkeys(v for v in cleaned if v))
 
 
@@ -83,7 +98,7 @@ def draft_from_record(record: object, where: str) -> Draft:
             f"field 'body' must be a string, not {type(body).__name__}", where=where
         )
     values = {name: _text(record, name, where) for name in _TEXT_FIELDS}
-    draft = Draft(body=body, **values)  # type: ignore[arg-type]
+    draft = Draft(body=_characters(body, "body", where), **values)  # type: ignore[arg-type]
     draft.tags = _list(record, "tags", where)
     draft.authors = _list(record, "authors", where)
     if record.get("title_derived") is True:
@@ -116,18 +131,29 @@ def finalise(draft: Draft, where: str) -> Article:
     language = (
         check_language(draft.language, where) if draft.language else detect_language(body, script)
     )
+    url = _line(draft.url)
     return Article(
-        id=draft.id or derive_id(draft.url, title, body),
+        id=_line(draft.id) or derive_id(url, title, body),
         title=title,
         body=body,
-        url=draft.url,
+        url=url,
         published=published,
         language=language,
         script=script,
-        section=draft.section,
-        source=draft.source,
-        tags=tuple(draft.tags),
-        authors=tuple(draft.authors),
-        group=draft.group,
+        section=_line(draft.section),
+        source=_line(draft.source),
+        tags=_lines(draft.tags),
+        authors=_lines(draft.authors),
+        group=_line(draft.group),
         title_derived=derived,
     )
+
+
+# Every source's fields are tidied the same way, JSON records' as much as those an HTML
+# page, a WARC header or a WordPress export gives: one line, single spaces.
+def _line(value: str | None) -> str | None:
+    return (clean_line(value) or None) if value else None
+
+
+def _lines(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in map(clean_line, values) if v))

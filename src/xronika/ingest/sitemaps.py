@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from xronika.ingest.documents import Item, Listing
+from xronika.ingest.documents import Item, Listing, fetchable
 from xronika.model import parse_published
 
 
@@ -34,9 +34,15 @@ def _date(value: str | None) -> str | None:
         return None
 
 
+def _local(tag: str) -> str:
+    """A tag's name without its namespace, also for a damaged `news:x` whose prefix was
+    never declared (lxml's QName refuses such a name)."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
 def _child(element: Any, name: str) -> Any:
     for child in element:
-        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+        if isinstance(child.tag, str) and _local(child.tag) == name:
             return child
     return None
 
@@ -60,12 +66,20 @@ def read_sitemap(data: bytes) -> Listing:
             root = None
         if root is None:
             return listing
-    kind = etree.QName(root).localname
+    try:
+        _entries(root, listing)
+    except UnicodeDecodeError:  # a recovered tree can hold names lxml cannot decode
+        listing.problem = listing.problem or "malformed sitemap XML: undecodable names"
+    return listing
+
+
+def _entries(root: Any, listing: Listing) -> None:
+    kind = _local(root.tag)
     for entry in root:
         if not isinstance(entry.tag, str):
             continue
-        url = _text(entry, "loc")
-        if not url or not url.startswith(("http://", "https://")):
+        url = fetchable(_text(entry, "loc"))
+        if url is None:
             continue
         modified = _date(_text(entry, "lastmod"))
         if kind == "sitemapindex":
@@ -75,4 +89,3 @@ def read_sitemap(data: bytes) -> Listing:
         published = _date(_text(news, "publication_date"))
         title = _text(news, "title")
         listing.items.append(Item(url, published, published or modified, title))
-    return listing

@@ -152,25 +152,30 @@ def read_checked(path: Path) -> bytes:
 
 
 def _gunzip(data: bytes, where: str, limit: int) -> bytes:
-    """A gzipped source, refused once it inflates past the size limit (a gzip bomb)."""
-    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header, detected
-    try:
-        plain = inflater.decompress(data, limit + 1)
-    except zlib.error as error:
-        raise SourceError(
-            f"not a readable gzip file: {error}", where=where, hint="is it truncated?"
-        ) from None
-    if len(plain) > limit:
-        raise SourceError(
-            f"the file decompresses to more than {limit:,} bytes (the size limit)",
-            where=where,
-            hint="a gzip bomb, or split it, or raise XRONIKA_MAX_FILE_BYTES",
-        )
-    if not inflater.eof:
-        raise SourceError(
-            "the gzip file is truncated", where=where, hint="copy or download it again"
-        )
-    return plain
+    """A gzipped source, every member of it (as `gzip -d` reads `cat a.gz b.gz`), refused
+    once it inflates past the size limit (a gzip bomb)."""
+    plain = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header, detected
+        try:
+            plain += inflater.decompress(rest, limit + 1 - len(plain))
+        except zlib.error as error:
+            raise SourceError(
+                f"not a readable gzip file: {error}", where=where, hint="is it truncated?"
+            ) from None
+        if len(plain) > limit:
+            raise SourceError(
+                f"the file decompresses to more than {limit:,} bytes (the size limit)",
+                where=where,
+                hint="a gzip bomb, or split it, or raise XRONIKA_MAX_FILE_BYTES",
+            )
+        if not inflater.eof:
+            raise SourceError(
+                "the gzip file is truncated", where=where, hint="copy or download it again"
+            )
+        rest = inflater.unused_data
+    return bytes(plain)
 
 
 def decode_utf8(data: bytes, where: str) -> str:

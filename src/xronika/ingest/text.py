@@ -33,6 +33,8 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 2}" if mark is not None else ""
         raise InvalidRecord(f"front matter is not valid YAML{at}", where=where) from None
+    except RecursionError:  # the YAML reader recurses once per level of nesting
+        raise InvalidRecord("front matter is nested too deeply", where=where) from None
     if not isinstance(fields, dict):
         raise InvalidRecord("front matter must be a mapping of fields", where=where)
     record: dict[str, Any] = {}

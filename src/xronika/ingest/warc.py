@@ -1,9 +1,11 @@
 """WARC and ARC files (plain or gzip, one gzip member per record or not): captured pages.
 
-The parent process walks the file with warcio and hands the HTML pages, in jobs of a few
-dozen, to worker processes that extract them like HTML files; everything else in the file
-is a note for the parent: a revisit (a date on which a URL was seen again, without new
-content), a record that is not an HTML page (skipped, not a failure), a damaged record.
+The parent process walks the file with warcio and hands the HTML pages, a few to a job, to
+worker processes that extract them like HTML files; everything else in the file is a note
+for the parent: a revisit (a date on which a URL was seen again, without new content), a
+record that is not an HTML page (skipped, not a failure), a damaged record. Reading is a
+few per cent of the work (mostly zlib, which any reader of a gzip member must do to find
+where the next one starts); extraction is the rest, so that is what the workers share.
 
 Web archives are often damaged: truncated gzip members, wrong Content-Length, bad
 chunking, garbage between records. A damaged record is reported as `file@offset` and the
@@ -41,8 +43,10 @@ from xronika.model import Article, Provenance
 from xronika.store.captures import Capture
 
 SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-PAGES_PER_JOB = 32  # enough work per job to pay for sending it to a worker
-JOB_BYTES = 4 * 1024 * 1024
+# Half a second of extraction or so: far more than sending it to a worker costs, and small
+# enough that the workers finish together rather than one waiting on the other's last job.
+PAGES_PER_JOB = 8
+JOB_BYTES = 1024 * 1024
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # a decompressed page past this is a bomb, not an article
 _HTML = frozenset({"text/html", "application/xhtml+xml"})
 _BOOKKEEPING = frozenset({"warcinfo", "request", "metadata", "conversion", "continuation"})
@@ -58,6 +62,8 @@ _DAMAGE = (
     IndexError,
     KeyError,
     OSError,
+    AttributeError,  # warcio reads a response without WARC-Target-URI as None.startswith
+    TypeError,
 )
 # Where a record can start in a file that is not gzipped: a WARC version line or an ARC
 # header line (URL, IP address, 14-digit date).
@@ -222,7 +228,9 @@ def _records(handle: IO[bytes], origin: str, seen: set[str]) -> Iterator[Entry]:
             offset = start
             try:
                 for record in records:
-                    offset = records.offset
+                    # warcio's count goes wrong (even below zero) on a damaged length; a
+                    # record lies at or after where reading began, and resuming must move on.
+                    offset = max(records.offset, start)
                     record_id = record.rec_headers.get_header("WARC-Record-ID")
                     if record_id in seen:
                         continue

@@ -50,7 +50,7 @@ class WebOptions:
     crawl: bool = False
     depth: int = 2  # links followed from the start page, at most
     max_pages: int = 1000  # pages fetched for one source, at most
-    since: datetime | None = None  # feed and sitemap items dated before this are skipped
+    since: datetime | None = None  # items and crawled pages dated before this are skipped
     policy: FetchPolicy = field(default_factory=FetchPolicy)
 
 
@@ -146,11 +146,7 @@ class WebSession:
 
     def _robot_problems(self) -> Iterator[Event]:
         for error in self.robots.problems[self._reported :]:
-            yield InvalidRecord(
-                f"robots.txt could not be read ({error.message}): the site is not crawled",
-                where=error.where,
-                hint="try again when the site is up",
-            )
+            yield InvalidRecord(error.message, where=error.where, hint=error.hint)
         self._reported = len(self.robots.problems)
 
     def _refused(self, task: _Task) -> Skipped | None:
@@ -267,6 +263,7 @@ class WebSession:
             item.title,
             cache,
             skip=listing,
+            since=self.options.since if crawling else None,
         )
 
     def _follow(self, task: _Task, links: tuple[str, ...], queue: deque[_Task]) -> None:

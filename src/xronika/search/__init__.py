@@ -26,6 +26,8 @@ from xronika.search.highlight import snippet
 from xronika.search.plan import build_plan, highlighter, in_latin_letters
 from xronika.search.query import ParsedQuery, parse
 from xronika.search.suggest import closest_term
+from xronika.store.duplicates import copies_of
+from xronika.store.public import public_by_keys
 
 FEW = 3  # fewer hits than this count as "almost nothing"
 FUZZY_WORDS = 4  # typo tolerance for short queries only: long ones have words to spare
@@ -174,7 +176,7 @@ def _filters(archive: Archive, request: SearchRequest, parsed: ParsedQuery) -> F
     tags = [*request.tags, *wanted.get("tags", [])]
     years = list(request.years)
     for value in wanted.get("year", []):
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) <= 4:  # not `year:²` nor 2**63
             years.append(int(value))
     return Filters(
         languages=tuple(v.lower() for v in languages),
@@ -248,11 +250,13 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
     next_cursor = None if partial else walk.next(found, seen, fuzzy_used)
     suggestion = _suggest(archive, typed, request.query) if strict_total < FEW and words else None
     wanted = highlighter(parsed, languages)
-    stored = archive.store.by_keys([hit.key for hit in found.hits])
+    stored = public_by_keys(archive.store, [hit.key for hit in found.hits])
+    # Each hit carries the other copies of its story (near-duplicates are not indexed).
+    copies = copies_of(archive.store, [item.article.id for item in stored.values()])
     hits = []
     for hit in found.hits:
         item = stored.get(hit.key)
-        if item is None:  # deleted since the index was read
+        if item is None or item.copy_of:  # deleted, hidden or grouped since the index was read
             continue
         article = item.article
         hits.append(
@@ -266,6 +270,7 @@ def search(archive: Archive, request: SearchRequest) -> SearchResult:
                 "source": article.source,
                 "snippet": snippet(article.body, article.language, wanted),
                 "score": round(hit.score, 4),
+                "copies": [copy.to_json() for copy in copies.get(article.id, [])],
             }
         )
     facets = {
@@ -317,7 +322,8 @@ def _suggest(archive: Archive, parsed: ParsedQuery, query: str) -> str | None:
             word = clause.words[0]
             term = analyzer_for(archive.languages()[0]).terms(word).exact
             better = closest_term(archive.index, term)
-            if better and better != term:
+            # Never a word that only hidden or embargoed articles hold.
+            if better and better != term and archive.index.visible_count("text", better):
                 text = text.replace(word, better, 1)
                 changed = True
     return text if changed else None

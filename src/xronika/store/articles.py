@@ -23,13 +23,14 @@ from typing import Any
 from xronika import settings
 from xronika.errors import ArchiveBusy, ArchiveDamaged
 from xronika.model import Article, Provenance, derive_id
+from xronika.store import duplicates
 from xronika.store.migrations import migrate
 
 FILENAME = "archive.sqlite3"
 _COLUMNS = (
     "key, id, url, title, title_derived, body, published, day, language, script, section, "
     "source, tags, authors, grp, content_hash, origin, origin_line, origin_offset, "
-    "first_seen, last_seen, updated"
+    "first_seen, last_seen, updated, hidden, embargo_until, copy_of"
 )
 
 
@@ -51,6 +52,9 @@ class StoredArticle:
     last_seen: str
     updated: str
     day: str | None
+    hidden: str | None = None  # the takedown's reason; None: not hidden
+    embargo_until: str | None = None  # UTC instant in the store's time form; None: none
+    copy_of: str | None = None  # the original's id when this is a near-duplicate copy
 
 
 def _now() -> str:
@@ -87,6 +91,9 @@ def _row_to_stored(row: sqlite3.Row) -> StoredArticle:
         last_seen=row["last_seen"],
         updated=row["updated"],
         day=row["day"],
+        hidden=row["hidden"],
+        embargo_until=row["embargo_until"],
+        copy_of=row["copy_of"],
     )
 
 
@@ -194,24 +201,17 @@ class Store:
     def write(self, items: Sequence[tuple[Article, Provenance | None]]) -> list[Outcome]:
         """Add or update articles in one durable transaction; say what happened to each."""
         with self.transaction() as connection:
-            outcomes = [self._write_one(connection, a, p) for a, p in items]
+            outcomes = [self.write_in(connection, a, p) for a, p in items]
         return outcomes
 
-    def _write_one(
+    def write_in(
         self, connection: sqlite3.Connection, article: Article, provenance: Provenance | None
     ) -> Outcome:
+        """Add or update one article inside a transaction the caller holds."""
         now = _now()
-        row = connection.execute(
-            "SELECT key, id, content_hash FROM articles WHERE id = ?", (article.id,)
-        ).fetchone()
-        if row is None and article.url and article.id == derive_id(article.url, "", ""):
-            # The id was made from the URL: an article stored earlier under its own id
-            # with the same canonical URL is the same article.
-            row = connection.execute(
-                "SELECT key, id, content_hash FROM articles WHERE url = ?", (article.url,)
-            ).fetchone()
-            if row is not None:
-                article = article.with_changes(id=row["id"])
+        row = self._existing(connection, article, "key, id, content_hash")
+        if row is not None:
+            article = article.with_changes(id=row["id"])
         origin = (
             (provenance.origin, provenance.line, provenance.offset)
             if provenance
@@ -229,7 +229,8 @@ class Store:
                 {**values, "origin": origin[0], "origin_line": origin[1],
                  "origin_offset": origin[2], "now": now},
             )  # fmt: skip
-            self._queue(connection, int(cursor.lastrowid or 0), "put")
+            self.queue(connection, int(cursor.lastrowid or 0), "put")
+            self._group(connection, duplicates.place(connection, int(cursor.lastrowid or 0), True))
             return Outcome.ADDED
         if row["content_hash"] == values["content_hash"]:
             connection.execute("UPDATE articles SET last_seen = ? WHERE key = ?", (now, row["key"]))
@@ -244,35 +245,70 @@ class Store:
             {**values, "origin": origin[0], "origin_line": origin[1],
              "origin_offset": origin[2], "now": now, "key": row["key"]},
         )  # fmt: skip
-        self._queue(connection, row["key"], "put")
+        self.queue(connection, row["key"], "put")
+        self._group(connection, duplicates.place(connection, row["key"]))
         return Outcome.UPDATED
 
     @staticmethod
-    def _queue(connection: sqlite3.Connection, key: int, action: str) -> None:
+    def _existing(
+        connection: sqlite3.Connection, article: Article, columns: str
+    ) -> sqlite3.Row | None:
+        """The stored row an incoming article would update, if any."""
+        row: sqlite3.Row | None = connection.execute(
+            f"SELECT {columns} FROM articles WHERE id = ?", (article.id,)
+        ).fetchone()
+        if row is None and article.url and article.id == derive_id(article.url, "", ""):
+            # The id was made from the URL: an article stored earlier under its own id
+            # with the same canonical URL is the same article.
+            row = connection.execute(
+                f"SELECT {columns} FROM articles WHERE url = ?", (article.url,)
+            ).fetchone()
+        return row
+
+    def existing_in(self, connection: sqlite3.Connection, article: Article) -> StoredArticle | None:
+        """What `write_in` would update for this article, read in the caller's transaction."""
+        row = self._existing(connection, article, _COLUMNS)
+        return _row_to_stored(row) if row else None
+
+    @staticmethod
+    def queue(connection: sqlite3.Connection, key: int, action: str) -> None:
+        """Tell the index, in the caller's transaction, to take (put) or drop an article."""
         connection.execute(
             "INSERT INTO pending (key, action) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET action = excluded.action",
             (key, action),
         )
 
+    def _group(self, connection: sqlite3.Connection, changed: Iterable[int]) -> None:
+        """Near-duplicate grouping changed these articles' standing: the index must look
+        again (copies leave it, originals enter it; see `public.indexable`)."""
+        for key in changed:
+            self.queue(connection, key, "put")
+
     def delete(self, article_id: str) -> bool:
         with self.transaction() as connection:
-            row = connection.execute(
-                "SELECT key, id, url, section, language FROM articles WHERE id = ?",
-                (article_id,),
-            ).fetchone()
-            if row is not None:
-                connection.execute("DELETE FROM articles WHERE key = ?", (row["key"],))
-                # A tombstone, so that harvesters are told the article is gone.
-                connection.execute(
-                    "INSERT INTO deleted (id, url, section, language, deleted_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
-                    "section = excluded.section, language = excluded.language, "
-                    "deleted_at = excluded.deleted_at",
-                    (row["id"], row["url"], row["section"], row["language"], _now()),
-                )
-                self._queue(connection, row["key"], "delete")
-        return row is not None
+            return self.delete_in(connection, article_id)
+
+    def delete_in(self, connection: sqlite3.Connection, article_id: str) -> bool:
+        """Delete one article inside a transaction the caller holds; False if none."""
+        row = connection.execute(
+            "SELECT key, id, url, section, language FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return False
+        self._group(connection, duplicates.forget(connection, row["key"]))
+        connection.execute("DELETE FROM articles WHERE key = ?", (row["key"],))
+        # A tombstone, so that harvesters are told the article is gone.
+        connection.execute(
+            "INSERT INTO deleted (id, url, section, language, deleted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
+            "section = excluded.section, language = excluded.language, "
+            "deleted_at = excluded.deleted_at",
+            (row["id"], row["url"], row["section"], row["language"], _now()),
+        )
+        self.queue(connection, row["key"], "delete")
+        return True
 
     def queue_everything(self) -> int:
         """Ask the index to take every article again (a rebuild)."""
@@ -329,13 +365,6 @@ class Store:
             for row in rows:
                 yield _row_to_stored(row)
             last = rows[-1]["key"]
-
-    def hashes(self) -> dict[int, str]:
-        """Every article's key and content hash (what `check` compares with the index)."""
-        return {
-            row[0]: row[1]
-            for row in self.connection.execute("SELECT key, content_hash FROM articles")
-        }
 
     def count(self) -> int:
         return int(self.connection.execute("SELECT count(*) FROM articles").fetchone()[0])

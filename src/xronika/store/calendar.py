@@ -8,7 +8,11 @@ Articles without a date are simply not on the calendar.
 
 Reading lists (latest articles, a section's latest, a translation group, the sitemap's
 pages) live here too because they are ordered by the same column; they answer with row
-keys, which `Store.by_keys` turns into articles.
+keys, which `public_by_keys` turns into articles.
+
+Every query here is what the public sees: it counts and lists only articles that are
+`PUBLIC` (not hidden, not under embargo), so no count gives a hidden article away, and
+each story once: near-duplicate copies are `LISTED` only beside their original.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from datetime import date
 from typing import Any
 
 from xronika.store.articles import Store
+from xronika.store.public import LISTED
 
 # Newest first, and within a day by the stated time, then by arrival: a stable order.
 _NEWEST = "ORDER BY day DESC, published_utc DESC, key DESC"
+_MAX_DAY = "SELECT max(day) FROM articles"
+_MIN_DAY = "SELECT min(day) FROM articles"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +73,7 @@ class Calendar:
         """Every year that has articles, oldest first."""
         rows = self._rows(
             "SELECT substr(day, 1, 4) AS y, count(*) FROM articles "
-            "WHERE day IS NOT NULL GROUP BY y ORDER BY y"
+            f"WHERE day IS NOT NULL AND {LISTED} GROUP BY y ORDER BY y"
         )
         return [Count(int(y), int(n)) for y, n in rows]
 
@@ -74,7 +81,7 @@ class Calendar:
         """The months of `year` that have articles."""
         rows = self._rows(
             "SELECT substr(day, 6, 2) AS m, count(*) FROM articles "
-            "WHERE day >= ? AND day < ? GROUP BY m ORDER BY m",
+            f"WHERE day >= ? AND day < ? AND {LISTED} GROUP BY m ORDER BY m",
             (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
         )
         return [Count(int(m), int(n)) for m, n in rows]
@@ -84,7 +91,7 @@ class Calendar:
         start, end = _month_bounds(year, month)
         rows = self._rows(
             "SELECT substr(day, 9, 2) AS d, count(*) FROM articles "
-            "WHERE day >= ? AND day < ? GROUP BY d ORDER BY d",
+            f"WHERE day >= ? AND day < ? AND {LISTED} GROUP BY d ORDER BY d",
             (start, end),
         )
         return [Count(int(d), int(n)) for d, n in rows]
@@ -93,7 +100,7 @@ class Calendar:
         """Every (month, day) on which some year has articles, in calendar order."""
         rows = self._rows(
             "SELECT DISTINCT substr(day, 6, 5) AS md FROM articles "
-            "WHERE day IS NOT NULL ORDER BY md"
+            f"WHERE day IS NOT NULL AND {LISTED} ORDER BY md"
         )
         return [(int(row[0][:2]), int(row[0][3:])) for row in rows]
 
@@ -102,52 +109,51 @@ class Calendar:
         start, end = _month_bounds(year, month)
         rows = self._rows(
             "SELECT substr(day, 9, 2), min(key) FROM articles "
-            "WHERE day >= ? AND day < ? GROUP BY day",
+            f"WHERE day >= ? AND day < ? AND {LISTED} GROUP BY day",
             (start, end),
         )
         return {int(d): int(k) for d, k in rows}
 
     def undated(self) -> int:
-        return int(self._one("SELECT count(*) FROM articles WHERE day IS NULL"))
+        return int(self._one(f"SELECT count(*) FROM articles WHERE day IS NULL AND {LISTED}"))
 
     # -- neighbours --------------------------------------------------------------------
 
     def latest_day(self) -> date | None:
-        return _as_date(self._one("SELECT max(day) FROM articles"))
+        return _as_date(self._one(f"SELECT max(day) FROM articles WHERE {LISTED}"))
 
     def day_before(self, day: date) -> date | None:
         """The closest earlier day that has articles."""
-        return _as_date(self._one("SELECT max(day) FROM articles WHERE day < ?", (str(day),)))
+        return _as_date(self._one(f"{_MAX_DAY} WHERE day < ? AND {LISTED}", (str(day),)))
 
     def day_after(self, day: date) -> date | None:
-        return _as_date(self._one("SELECT min(day) FROM articles WHERE day > ?", (str(day),)))
+        return _as_date(self._one(f"{_MIN_DAY} WHERE day > ? AND {LISTED}", (str(day),)))
 
     def month_before(self, year: int, month: int) -> tuple[int, int] | None:
         """The closest earlier month that has articles, as (year, month)."""
         start, _ = _month_bounds(year, month)
-        return _as_month(self._one("SELECT max(day) FROM articles WHERE day < ?", (start,)))
+        return _as_month(self._one(f"{_MAX_DAY} WHERE day < ? AND {LISTED}", (start,)))
 
     def month_after(self, year: int, month: int) -> tuple[int, int] | None:
         _, end = _month_bounds(year, month)
-        return _as_month(self._one("SELECT min(day) FROM articles WHERE day >= ?", (end,)))
+        return _as_month(self._one(f"{_MIN_DAY} WHERE day >= ? AND {LISTED}", (end,)))
 
     def year_before(self, year: int) -> int | None:
-        found = _as_date(self._one("SELECT max(day) FROM articles WHERE day < ?", (f"{year:04d}",)))
+        found = _as_date(self._one(f"{_MAX_DAY} WHERE day < ? AND {LISTED}", (f"{year:04d}",)))
         return found.year if found else None
 
     def year_after(self, year: int) -> int | None:
-        found = _as_date(
-            self._one("SELECT min(day) FROM articles WHERE day >= ?", (f"{year + 1:04d}",))
-        )
+        found = _as_date(self._one(f"{_MIN_DAY} WHERE day >= ? AND {LISTED}", (f"{year + 1:04d}",)))
         return found.year if found else None
 
     # -- reading lists -----------------------------------------------------------------
 
     def on_day(self, day: date, limit: int, offset: int = 0) -> Page:
         """One day's articles in the order they were published."""
-        total = int(self._one("SELECT count(*) FROM articles WHERE day = ?", (str(day),)))
+        where = f"WHERE day = ? AND {LISTED}"
+        total = int(self._one(f"SELECT count(*) FROM articles {where}", (str(day),)))
         rows = self._rows(
-            "SELECT key FROM articles WHERE day = ? ORDER BY published_utc, key LIMIT ? OFFSET ?",
+            f"SELECT key FROM articles {where} ORDER BY published_utc, key LIMIT ? OFFSET ?",
             (str(day), limit, offset),
         )
         return Page([int(r[0]) for r in rows], total)
@@ -160,9 +166,10 @@ class Calendar:
         if not wanted:
             return Page([], 0)
         marks = ",".join("?" * len(wanted))
-        total = int(self._one(f"SELECT count(*) FROM articles WHERE day IN ({marks})", wanted))
+        where = f"WHERE day IN ({marks}) AND {LISTED}"
+        total = int(self._one(f"SELECT count(*) FROM articles {where}", wanted))
         rows = self._rows(
-            f"SELECT key FROM articles WHERE day IN ({marks}) "
+            f"SELECT key FROM articles {where} "
             "ORDER BY day DESC, published_utc, key LIMIT ? OFFSET ?",
             [*wanted, limit, offset],
         )
@@ -172,11 +179,12 @@ class Calendar:
         """The newest dated articles, of one section when given."""
         if section is None:
             rows = self._rows(
-                f"SELECT key FROM articles WHERE day IS NOT NULL {_NEWEST} LIMIT ?", (limit,)
+                f"SELECT key FROM articles WHERE day IS NOT NULL AND {LISTED} {_NEWEST} LIMIT ?",
+                (limit,),
             )
         else:
             rows = self._rows(
-                f"SELECT key FROM articles WHERE section = ? {_NEWEST} LIMIT ?",
+                f"SELECT key FROM articles WHERE section = ? AND {LISTED} {_NEWEST} LIMIT ?",
                 (section, limit),
             )
         return [int(r[0]) for r in rows]
@@ -184,7 +192,7 @@ class Calendar:
     def sections(self) -> list[tuple[str, int]]:
         """Sections by number of articles, largest first."""
         rows = self._rows(
-            "SELECT section, count(*) AS n FROM articles WHERE section IS NOT NULL "
+            f"SELECT section, count(*) AS n FROM articles WHERE section IS NOT NULL AND {LISTED} "
             "GROUP BY section ORDER BY n DESC, section"
         )
         return [(str(s), int(n)) for s, n in rows]
@@ -192,7 +200,8 @@ class Calendar:
     def translations(self, group: str, article_id: str) -> list[int]:
         """The other articles of a translation group (the same text in other languages)."""
         rows = self._rows(
-            "SELECT key FROM articles WHERE grp = ? AND id != ? ORDER BY language, key",
+            f"SELECT key FROM articles WHERE grp = ? AND id != ? AND {LISTED} "
+            "ORDER BY language, key",
             (group, article_id),
         )
         return [int(r[0]) for r in rows]
@@ -200,19 +209,21 @@ class Calendar:
     # -- the sitemap -------------------------------------------------------------------
 
     def count(self) -> int:
-        return self.store.count()
+        return int(self._one(f"SELECT count(*) FROM articles WHERE {LISTED}"))
 
     def sitemap_rows(self, limit: int, offset: int) -> list[SitemapRow]:
         """Article ids with when the store last changed them, in a stable order."""
         rows = self._rows(
-            "SELECT id, updated FROM articles ORDER BY key LIMIT ? OFFSET ?", (limit, offset)
+            f"SELECT id, updated FROM articles WHERE {LISTED} ORDER BY key LIMIT ? OFFSET ?",
+            (limit, offset),
         )
         return [SitemapRow(str(i), str(u)) for i, u in rows]
 
     def sitemap_lastmod(self, limit: int, offset: int) -> str | None:
         """When the newest change among the articles of one sitemap page was made."""
         found = self._one(
-            "SELECT max(updated) FROM (SELECT updated FROM articles ORDER BY key LIMIT ? OFFSET ?)",
+            "SELECT max(updated) FROM "
+            f"(SELECT updated FROM articles WHERE {LISTED} ORDER BY key LIMIT ? OFFSET ?)",
             (limit, offset),
         )
         return str(found) if found else None

@@ -1,9 +1,11 @@
 """The archive as a harvester sees it: records by last change, deletions included.
 
-A record is a public article (stamped with `articles.updated`, which changes only when its
-content does) or a gone one: a tombstone left by `Store.delete`, or an article that is no
-longer public. Records are walked in (stamp, id) order from a position, so a harvest can
-resume where it stopped and an article changed meanwhile simply turns up again later.
+A record is a public article (stamped with `articles.updated`, which changes when its
+content or its curation does, or with the end of its embargo when that came later) or a
+gone one: a tombstone left by `Store.delete`, or an article that is not public (hidden, or
+under embargo: it turns up again, stamped with its release, once the embargo ends).
+Records are walked in (stamp, id) order from a position, so a harvest can resume where it
+stopped and an article changed meanwhile simply turns up again later.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from xronika.store.public import PUBLIC
 # article was ingested again) is superseded by the article itself.
 _RECORDS = f"""
 WITH records (id, stamp, gone, section, language) AS (
-    SELECT id, updated, 0, section, language FROM articles WHERE {PUBLIC}
+    SELECT id, max(updated, coalesce(embargo_until, '')), 0, section, language
+    FROM articles WHERE {PUBLIC}
     UNION ALL
     SELECT id, updated, 1, section, language FROM articles WHERE NOT ({PUBLIC})
     UNION ALL

@@ -102,6 +102,77 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX articles_updated ON articles(updated, id)
         """,
     ),
+    (
+        "0005_curation",
+        """
+        -- Who may write through the API: a name and the SHA-256 of its secret (secrets are
+        -- 32 random bytes, so a plain hash is enough, and the secret itself is never kept).
+        CREATE TABLE tokens (
+            name TEXT PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            last_used TEXT,
+            revoked TEXT
+        );
+        -- Editors signed in to the editor pages with a token: the SHA-256 of the session
+        -- cookie, and the key every form of that session must carry back (CSRF).
+        CREATE TABLE editor_sessions (
+            hash TEXT PRIMARY KEY,
+            token TEXT NOT NULL REFERENCES tokens(name),
+            form_key TEXT NOT NULL,
+            created TEXT NOT NULL,
+            expires TEXT NOT NULL
+        );
+        -- Every change an editor or a client made: who, when, to which article (its id,
+        -- kept after a delete), what changed as {field: [before, after]}, and why.
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            article TEXT,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            changes TEXT NOT NULL DEFAULT '{}',
+            reason TEXT
+        );
+        CREATE INDEX audit_article ON audit(article, seq);
+        -- A takedown's reason (NULL: shown), and the UTC instant an embargo ends
+        -- (NULL: none), in the store's time form, so SQLite compares it with 'now'.
+        ALTER TABLE articles ADD COLUMN hidden TEXT;
+        ALTER TABLE articles ADD COLUMN embargo_until TEXT;
+        -- Date pages count only what is public: keep that answerable from an index.
+        CREATE INDEX articles_public_day ON articles(day, hidden, embargo_until);
+        CREATE INDEX articles_curated ON articles(key)
+            WHERE hidden IS NOT NULL OR embargo_until IS NOT NULL
+        """,
+    ),
+    (
+        "0006_duplicates",
+        """
+        -- Near-duplicates (see store/duplicates.py): the id of the group's original that
+        -- this article is a copy of, NULL for originals.
+        ALTER TABLE articles ADD COLUMN copy_of TEXT;
+        CREATE INDEX articles_copy_of ON articles(copy_of) WHERE copy_of IS NOT NULL;
+        -- MinHash band keys: articles sharing a key are candidates for one story.
+        CREATE TABLE duplicate_bands (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            PRIMARY KEY (band, key)
+        ) WITHOUT ROWID;
+        -- Each article's band keys (packed 32-bit numbers), to remove them when it changes.
+        CREATE TABLE duplicate_sketches (key INTEGER PRIMARY KEY, bands BLOB NOT NULL);
+        -- Articles stored before now get their sketches when a writer next opens the archive.
+        INSERT INTO meta (name, value) SELECT 'duplicates_owed', '1' WHERE EXISTS
+            (SELECT 1 FROM articles)
+        """,
+    ),
+    (
+        "0007_manual_split",
+        """
+        -- 1 when an editor split the article from a group: a story of its own, which
+        -- detection no longer groups with others (an editor's merge still may).
+        ALTER TABLE articles ADD COLUMN kept_apart INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 )
 
 

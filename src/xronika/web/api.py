@@ -19,7 +19,11 @@ from fastapi.responses import JSONResponse
 from xronika.archive import Archive
 from xronika.errors import NotFound
 from xronika.search import search
+from xronika.store import StoredArticle
+from xronika.store.duplicates import standing
+from xronika.store.public import public_article
 from xronika.web import schemas
+from xronika.web.auth import optional_editor
 from xronika.web.chronicle import (
     DAY_PAGE_SIZE,
     Chronicle,
@@ -43,6 +47,15 @@ CURSOR_CHARS = 400
 class SuggestFormat(enum.StrEnum):
     json = "json"
     opensearch = "opensearch"
+
+
+def curated_json(stored: StoredArticle) -> dict[str, Any]:
+    """An article with its curation state, as token holders see it."""
+    return {
+        **stored.article.to_json(),
+        "hidden": stored.hidden,
+        "embargo_until": stored.embargo_until,
+    }
 
 
 def _paging(limits: Limits) -> Callable[..., tuple[int, int]]:
@@ -77,18 +90,27 @@ def router(archive: Archive, chronicle: Chronicle, limits: Limits) -> APIRouter:
         request = replace(params.request(), cursor=cursor or None)
         return JSONResponse(search(archive, request).to_json())
 
-    @api.get("/articles/{article_id}", response_model=schemas.ArticleBody)
+    @api.get("/articles/{article_id}", response_model=schemas.CuratedArticle)
     def api_article(request: Request, article_id: str = Path(max_length=300)) -> JSONResponse:
         """One article in the archive's JSON form.
 
         An article made from web captures also carries Memento `Link` headers (its
         original URL and TimeMap) and the `Memento-Datetime` of its newest capture.
+        A near-duplicate copy names its original (`copy_of`); an original lists its
+        `copies`. Hidden and embargoed articles are a 404, except to a request with a token
+        (`Authorization: Bearer`), which also gets `hidden` and `embargo_until`.
         """
-        stored = archive.store.get(article_id)
+        editor = optional_editor(archive, request)
+        if editor is None:
+            stored = public_article(archive.store, article_id)
+        else:
+            stored = archive.store.get(article_id)
         if stored is None:
             raise NotFound(f"no article with id {article_id!r}", where="article_id")
         headers = memento_headers(request, archive, article_id)
-        return JSONResponse(stored.article.to_json(), headers=headers)
+        body = stored.article.to_json() if editor is None else curated_json(stored)
+        body.update(standing(archive.store, stored.article.id, stored.copy_of))
+        return JSONResponse(body, headers=headers)
 
     @api.get("/archive", response_model=schemas.ArchiveIndexResponse)
     def api_archive() -> JSONResponse:

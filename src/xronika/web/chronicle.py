@@ -17,6 +17,7 @@ from typing import Any
 from xronika.archive import Archive
 from xronika.model import Article, parse_published
 from xronika.store.calendar import Calendar, Count
+from xronika.store.public import public_by_keys
 from xronika.web.errors import PageNotFound
 
 DAY_PAGE_SIZE = 50
@@ -51,8 +52,8 @@ class Item:
 
 
 def items(archive: Archive, keys: list[int]) -> list[Item]:
-    """Articles for row keys, in the keys' order (skipping any deleted meanwhile)."""
-    found = archive.store.by_keys(keys)
+    """Articles for row keys, in the keys' order (skipping any deleted or hidden meanwhile)."""
+    found = public_by_keys(archive.store, keys)
     out = []
     for key in keys:
         stored = found.get(key)
@@ -298,7 +299,7 @@ class Chronicle:
     def headlines(self, view: MonthView) -> list[tuple[int, Item]]:
         """A headline for each day of the month that has articles, in day order."""
         firsts = self.calendar.first_of_days(view.year, view.month)
-        stored = self.archive.store.by_keys(list(firsts.values()))
+        stored = public_by_keys(self.archive.store, list(firsts.values()))
         return [
             (day, Item(stored[key].article, _day(stored[key].day)))
             for day, key in sorted(firsts.items())

@@ -16,13 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from xronika.errors import NotFound, UsageError, XronikaError
+from xronika.errors import ArchiveBusy, NotFound, TooLarge, Unauthorized, UsageError, XronikaError
 from xronika.web.templating import Pages
 
 log = logging.getLogger("xronika.web")
 
 # Paths that answer machines: their errors are JSON, never a page.
 MACHINE_PREFIXES = ("/api/", "/feeds/", "/sitemap", "/search.atom", "/opensearch", "/openapi")
+RETRY_AFTER_S = 5  # what a client told "busy" should wait before writing again
 
 
 class PageNotFound(NotFound):
@@ -62,7 +63,14 @@ def _from_http(error: HTTPException) -> XronikaError:
             "there is nothing at this address", key="not_found", hint="check the URL"
         )
     if error.status_code == 405:
-        return MethodNotAllowed("this address does not take that method", hint="use GET")
+        allowed = (error.headers or {}).get("Allow", "GET")
+        return MethodNotAllowed("this address does not take that method", hint=f"use {allowed}")
+    if error.status_code == 413:
+        return TooLarge(
+            str(error.detail),
+            where="body",
+            hint="send less (split a batch), or raise XRONIKA_MAX_BODY_BYTES",
+        )
     failure = XronikaError(str(error.detail))
     failure.status = error.status_code
     return failure
@@ -85,13 +93,24 @@ def _from_validation(error: RequestValidationError) -> UsageError:
     )
 
 
+def _headers(error: XronikaError) -> dict[str, str]:
+    """What HTTP asks to come with some errors: a challenge with a 401, a wait with a 503."""
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="xronika"'}
+    if isinstance(error, ArchiveBusy):
+        return {"Retry-After": str(RETRY_AFTER_S)}
+    return {}
+
+
 def install(app: FastAPI, pages: Pages) -> None:
     """Route every kind of failure through `respond`."""
 
     def respond(request: Request, error: XronikaError) -> Response:
         if wants_json(request):
-            return JSONResponse(error.as_json(), status_code=error.status)
-        return pages.render(request, "error.html", {"error": error}, status=error.status)
+            return JSONResponse(error.as_json(), status_code=error.status, headers=_headers(error))
+        response = pages.render(request, "error.html", {"error": error}, status=error.status)
+        response.headers.update(_headers(error))
+        return response
 
     async def on_xronika(request: Request, error: Exception) -> Response:
         assert isinstance(error, XronikaError)

@@ -21,6 +21,7 @@ from xronika.errors import NotFound
 from xronika.search import search
 from xronika.store import StoredArticle
 from xronika.store.calendar import Calendar
+from xronika.store.public import public_article, public_by_keys
 from xronika.web import xmldoc
 from xronika.web.chronicle import LEAD_WORDS
 from xronika.web.params import Limits, SearchParams, search_parameters
@@ -88,7 +89,7 @@ def atom(
 
 
 def _stored(archive: Archive, keys: Sequence[int]) -> list[StoredArticle]:
-    found = archive.store.by_keys(keys)
+    found = public_by_keys(archive.store, keys)
     return [found[k] for k in keys if k in found]
 
 
@@ -122,7 +123,7 @@ def router(archive: Archive, limits: Limits) -> APIRouter:
             params = replace(params, per_page=SEARCH_FEED_SIZE)
         found = search(archive, replace(params.request(), facets=False))
         ids = [hit["id"] for hit in found.hits]
-        stored = [s for s in (archive.store.get(i) for i in ids) if s is not None]
+        stored = [s for s in (public_article(archive.store, i) for i in ids) if s is not None]
         title = f"xronika: “{params.q}”" if params.q else "xronika: search"
         return atom(request, title, params.url(), stored)
 

@@ -36,6 +36,7 @@ from xronika.archive import Archive
 from xronika.errors import NotFound
 from xronika.store import captures
 from xronika.store.captures import Capture
+from xronika.store.public import public_article
 
 LINK_FORMAT = "application/link-format"
 TIMEMAP = "/timemap/link/"
@@ -92,9 +93,9 @@ def requested_original(request: Request, url: str) -> str:
 
 
 def _holder(archive: Archive, seen: list[Capture]) -> str | None:
-    """The article the URL's newest content became, if the archive still has it."""
+    """The article the URL's newest content became, if the archive still shows it."""
     for capture in reversed(seen):
-        if capture.article and archive.store.get(capture.article) is not None:
+        if capture.article and public_article(archive.store, capture.article) is not None:
             return capture.article
     return None
 

@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from xronika.archive import Archive
 from xronika.errors import UsageError
 from xronika.search import SearchResult, search
+from xronika.store.duplicates import copies_of
+from xronika.store.public import public_article, public_count
 from xronika.web.chronicle import Chronicle, article_day
 from xronika.web.errors import PageNotFound
 from xronika.web.i18n import COOKIE, COOKIE_MAX_AGE, LOCALES
@@ -66,7 +68,7 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
             "month": chronicle.latest_month(),
             "teaser": teaser,
             "teaser_is_today": (month, day) == (today.month, today.day),
-            "total": archive.store.count(),
+            "total": public_count(archive.store),
         }
         return pages.render(request, "home.html", context)
 
@@ -93,7 +95,7 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
 
     @reading.get("/articles/{article_id}", response_class=HTMLResponse)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
-        stored = archive.store.get(article_id)
+        stored = public_article(archive.store, article_id)
         if stored is None:
             raise PageNotFound(
                 f"no article with id {article_id!r}",
@@ -103,13 +105,18 @@ def router(archive: Archive, chronicle: Chronicle, pages: Pages, limits: Limits)
             )
         article = stored.article
         translations = chronicle.translations(article)
-        related = {item.article.id for item in translations}
+        copies = copies_of(archive.store, [article.id]).get(article.id, [])
+        related = {item.article.id for item in translations} | {c.id for c in copies}
         more = [hit for hit in more_like_this(archive, article, 6) if hit["id"] not in related]
+        # A copy points to its story's original (when the public may see it).
+        first = public_article(archive.store, stored.copy_of) if stored.copy_of else None
         context = {
             "article": article,
             "day": article_day(article),
             "translations": translations,
             "more": more[:5],
+            "copies": copies,
+            "first": first.article if first else None,
         }
         response = pages.render(request, "article.html", context)
         response.headers.update(memento_headers(request, archive, article_id))

@@ -6,7 +6,9 @@ models only document them, so clients and schemathesis know exactly what comes b
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
@@ -35,6 +37,16 @@ class Facets(BaseModel):
     source: list[Bucket] = []
 
 
+class CopyRef(BaseModel):
+    """Another copy of the same story (a near-duplicate), listed beside its original."""
+
+    id: str
+    url: str | None
+    source: str | None
+    title: str
+    published: str | None
+
+
 class SearchHit(BaseModel):
     id: str
     title: str
@@ -45,6 +57,9 @@ class SearchHit(BaseModel):
     source: str | None
     snippet: str = Field(description="HTML: escaped text with <mark> around matches")
     score: float
+    copies: list[CopyRef] = Field(
+        [], description="the same story from other sources or captures (shown once, here)"
+    )
 
 
 class SearchResponse(BaseModel):
@@ -78,6 +93,19 @@ class ArticleBody(BaseModel):
     authors: list[str] = []
     group: str | None = None
     title_derived: bool = False
+    copy_of: str | None = Field(
+        None, description="the id of the original when this is a copy of its story"
+    )
+    copies: list[CopyRef] = Field([], description="the copies of this story, when original")
+
+
+class CuratedArticle(ArticleBody):
+    """An article as a token holder sees it: with its curation state."""
+
+    hidden: str | None = Field(None, description="the takedown's reason; null: not hidden")
+    embargo_until: str | None = Field(
+        None, description="UTC instant the embargo ends; null: no embargo"
+    )
 
 
 class ListedArticle(BaseModel):
@@ -156,3 +184,130 @@ class OnThisDayResponse(BaseModel):
 class SuggestResponse(BaseModel):
     query: str
     suggestions: list[str]
+
+
+# -- writing (token required) ----------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    """An article to store, in the JSON form ingest reads: `body` is required; what is
+    left out is derived (title from the body, language and script detected, id from
+    the URL or the content)."""
+
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    body: str
+    published: str | None = Field(None, description="ISO 8601 date or timestamp")
+    language: str | None = None
+    script: str | None = None
+    section: str | None = None
+    source: str | None = None
+    tags: list[str] = []
+    authors: list[str] = []
+    group: str | None = None
+
+
+class ArticlePatch(BaseModel):
+    """Fields to change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1)
+    published: str | None = Field(None, description="ISO 8601; null removes the date")
+    section: str | None = None
+    authors: list[str] | None = None
+    tags: list[str] | None = None
+    hidden: str | None = Field(
+        None, description="hide the article with this reason (a takedown); null shows it again"
+    )
+    embargo_until: str | None = Field(
+        None,
+        description="ISO 8601 instant the article stays out of public view until; null lifts it",
+    )
+    reason: str | None = Field(None, description="why, for the audit log")
+
+
+class MergeRequest(BaseModel):
+    """Make this article a copy of another's story."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    into: str = Field(
+        min_length=1,
+        max_length=300,
+        description="the article whose story this is (a copy's original is used)",
+    )
+    reason: str | None = Field(None, max_length=500, description="why, for the audit log")
+
+
+class SplitRequest(BaseModel):
+    """Make this copy an original again, kept apart from automatic grouping."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(None, max_length=500, description="why, for the audit log")
+
+
+class RecordOutcome(BaseModel):
+    index: int = Field(description="the record's place in the request (0 for one object)")
+    id: str
+    outcome: str = Field(description="added, updated or unchanged")
+
+
+class RecordError(BaseModel):
+    index: int
+    field: str | None = Field(description="the field that is wrong, when one is")
+    error: ErrorDetail
+
+
+class WriteReport(BaseModel):
+    added: int
+    updated: int
+    unchanged: int
+    failed: int
+    articles: list[RecordOutcome]
+    errors: list[RecordError]
+
+
+class PutResponse(BaseModel):
+    id: str
+    outcome: str
+    article: CuratedArticle
+
+
+class DeleteResponse(BaseModel):
+    id: str
+    deleted: bool
+
+
+class HistoryEntry(BaseModel):
+    article: str | None
+    who: str = Field(description='the token\'s name, or "cli:<user>"')
+    at: str = Field(description="UTC")
+    action: str = Field(
+        description="create, update, edit, hide, unhide, embargo, release, merge, split, delete"
+    )
+    changes: dict[str, list[Any]] = Field(description="field: [before, after]")
+    reason: str | None
+
+
+class HistoryResponse(BaseModel):
+    id: str
+    history: list[HistoryEntry] = Field(description="oldest first")
+
+
+class IngestProblem(BaseModel):
+    where: str | None
+    message: str
+    hint: str | None
+
+
+class IngestResponse(BaseModel):
+    file: str = Field(description="the uploaded file's name, as shown (never used as a path)")
+    added: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: int
+    problems: list[IngestProblem]

@@ -42,8 +42,8 @@ def suggestions(archive: Archive, query: str, limit: int = SUGGESTIONS) -> list[
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     out: list[str] = []
     for term, _ in ranked:
-        if term == lowered:
-            continue
+        if term == lowered or not archive.index.visible_count("title", term):
+            continue  # the word itself, or one only hidden or embargoed headlines hold
         # Keep the reader's own letters where the term simply extends them.
         word = last + term[len(last) :] if term.startswith(lowered) else term
         completed = f"{head} {word}" if head else word
