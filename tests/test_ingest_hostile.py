@@ -321,6 +321,7 @@ def test_a_warc_gzipped_whole_and_then_bombed_ends_with_places_inside_the_file(
      ("atom", (b'<link href="http://127.0.0.1', b'<link href="http://\xc3\xa9..example')),
      ("atom", (b'/tr/ekonomi"/>', b'/tr/\nekonomi"/>')),
      ("rss", (b"http://127.0.0.1", b"http://127..0.1")),
+     ("rss", (b"/en/harbour</link>", b"00000000000000000000/en/harbour</link>")),
      ("sitemap", (b"<news:publication_date>", b"<oews:publication_date>")),
      ("sitemap", (b'xmlns="http://www.sitemaps', b'xmlns="&#xD800;http://www.sitemaps'))],
 )  # fmt: skip

@@ -242,7 +242,8 @@ class Fetcher:
                 pause = max(self.policy.backoff * 2**attempt, retry.after or 0.0)
                 self.pacer.hold(retry.host, pause)
                 attempt += 1
-            except (httpx.InvalidURL, UnicodeError) as error:  # `027.0.0.1`, `a..b` (IDNA)
+            except (httpx.InvalidURL, UnicodeError, OverflowError) as error:
+                # Addresses httpx takes but cannot reach: `027.0.0.1`, `a..b`, port 10**20.
                 raise FetchFailed(f"not a valid URL: {error}", where=url) from None
 
     def _follow(self, url: str, validators: Validators | None) -> Fetched:
