@@ -13,7 +13,7 @@ import hashlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.pool import Pool
@@ -134,11 +134,7 @@ class Archive:
     def _group_earlier_articles(self) -> None:
         """Group the articles stored before near-duplicates were recognised: once, by the
         first opening that gets the writer lock (the index then catches up below)."""
-        try:
-            with self.writing(wait=False):
-                duplicates.backfill(self.store)
-        except ArchiveBusy:
-            pass  # a writer is at work: a later opening does it
+        self._unless_a_writer_is_at_work(lambda: duplicates.backfill(self.store))
 
     @classmethod
     def open(cls, folder: Path) -> Archive:
@@ -192,11 +188,13 @@ class Archive:
         """
         if not self.store.pending_count():
             return
-        try:
-            with self.writing(wait=False):
-                self.sync()
-        except ArchiveBusy:
-            pass  # that writer syncs before it lets go of the lock
+        self._unless_a_writer_is_at_work(self.sync)
+
+    def _unless_a_writer_is_at_work(self, work: Callable[[], object]) -> None:
+        """Do `work` holding the writer lock, or not at all when another writer holds it:
+        upkeep an opening does on the way (that writer, or a later opening, does it)."""
+        with suppress(ArchiveBusy), self.writing(wait=False):
+            work()
 
     def sync(self, progress: Progress | None = None) -> int:
         """Do the index work the store has queued; return how many articles it took.

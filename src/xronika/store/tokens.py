@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -117,12 +118,12 @@ def _touch(store: Store, name: str, last_used: str | None) -> None:
     connection = store.connection
     connection.execute("PRAGMA busy_timeout = 0")
     try:
-        connection.execute(
-            "UPDATE tokens SET last_used = ? WHERE name = ?",
-            (now.isoformat(timespec="seconds"), name),
-        )
-    except sqlite3.OperationalError:
-        pass  # the writer is busy: the next use will note it
+        # A busy writer means no note this time: the next use makes it.
+        with suppress(sqlite3.OperationalError):
+            connection.execute(
+                "UPDATE tokens SET last_used = ? WHERE name = ?",
+                (now.isoformat(timespec="seconds"), name),
+            )
     finally:
         connection.execute(f"PRAGMA busy_timeout = {settings.get_int('busy_timeout_ms')}")
 
