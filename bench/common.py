@@ -9,11 +9,15 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +92,21 @@ def machine() -> str:
 
 def folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def wait_until_serving(server: subprocess.Popen[bytes], base: str, log: str = "") -> None:
+    """Wait up to 120 s for a started `xronika serve` to answer; exit the bench if it dies
+    or never answers (`log` says where its output went)."""
+    see = f"; see {log}" if log else ""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/archive", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if server.poll() is not None:
+            sys.exit(f"the server exited before it was ready{see}")
+        time.sleep(0.3)
+    server.terminate()
+    sys.exit(f"the server did not answer within 120 s{see}")

@@ -38,6 +38,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import httpx  # noqa: E402
 
+sys.path.append(str(_HERE))  # last, now that the standard `http` is loaded
+from common import wait_until_serving  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP_S = 3.0
 QUERY_POOL = 2000
@@ -103,18 +106,8 @@ def free_port() -> int:
 
 def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(data), str(port)])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/archive", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None:
-            sys.exit("the server exited before it was ready")
-        time.sleep(0.3)
-    server.terminate()
-    sys.exit("the server did not start within 120 s")
+    wait_until_serving(server, f"http://127.0.0.1:{port}")
+    return server
 
 
 async def load(base: str, queries: list[str], clients: int, seconds: float) -> dict[str, object]:

@@ -51,7 +51,7 @@ from urllib.parse import quote
 sys.path.append(sys.path.pop(0))
 
 import httpx
-from common import REPO_ROOT, data_dir, machine, percentile, read_records
+from common import REPO_ROOT, data_dir, machine, percentile, read_records, wait_until_serving
 
 XRONIKA = str(Path(sys.executable).parent / "xronika")
 WARM_UP_S = 3.0
@@ -232,18 +232,8 @@ def start_server(
     if workers:
         command += ["--workers", str(workers)]
     server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/archive", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None:
-            sys.exit(f"the server exited before it was ready; see {log}")
-        time.sleep(0.3)
-    server.terminate()
-    sys.exit("the server did not start within 120 s")
+    wait_until_serving(server, f"http://127.0.0.1:{port}", str(log))
+    return server
 
 
 class Writer:

@@ -80,7 +80,7 @@ sys.path.append(sys.path.pop(0))
 
 import httpx
 import tantivy
-from common import folder_bytes, machine, percentile
+from common import folder_bytes, machine, percentile, wait_until_serving
 from make_corpus import DEFAULT_MIX, parse_mix, write_corpus
 
 from xronika.archive import Archive
@@ -381,18 +381,8 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     command = [*xronika_command(), "--data", str(folder), "serve", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/archive", timeout=5).status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None:
-            sys.exit("xronika serve exited before it was ready")
-        time.sleep(0.3)
-    server.terminate()
-    sys.exit("xronika serve did not answer within 120 s")
+    wait_until_serving(server, base)
+    return server, base
 
 
 def http_search(

@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from browser.live import CHROMIUM_ARGS, find_chromium, serving
-from playwright.sync_api import Browser, Page, Response, sync_playwright
+from browser.live import chromium, serving
+from playwright.sync_api import Browser, Page, Response
 from playwright.sync_api import Error as PlaywrightError
 
 from xronika.archive import Archive
@@ -115,13 +115,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("Chromium is not installed (make test installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Watched:

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -59,3 +61,15 @@ def serving(app: FastAPI, start_timeout_s: float = 20.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright; the test is skipped when it is not installed."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (make test installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
